@@ -1,0 +1,281 @@
+//! Turns what a reader produced into clean lines: one paragraph or heading a line.
+//!
+//! What it repairs, in this order: control and zero-width characters; headings glued to
+//! the text before them (PDF and scraped text often lose line breaks, so a space followed
+//! by `一、` or `3.` starts a new line); spaces a PDF left between Chinese characters and
+//! digits; and paragraphs wrapped at the page margin. Spaces are kept where they carry
+//! meaning (between two issuers in a title) unless the text is clearly PDF-like.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use crate::chars::{ends_sentence, is_cjk, is_cjk_like};
+
+/// A space (or tab) followed by something that opens a heading or a numbered item.
+static INLINE_MARKER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"[ \t]+(?:[一二三四五六七八九十]{1,3}、|[（(][一二三四五六七八九十]{1,3}[）)]|\d{1,3}[.．、][\p{Han}“《（]|第[一二三四五六七八九十]{1,3}部分)",
+    )
+    .expect("valid regex")
+});
+
+/// A document title glued to the body that follows it in a flattened line.
+static GLUED_TITLE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"^.{0,60}?(?:工作要点|工作要點|工作计划|工作計劃|工作总结|工作總結)[^\s，。,]{0,4}\s+",
+    )
+    .expect("valid regex")
+});
+
+static BOOKMARK: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\[bookmark:[^\]]{0,80}\]").expect("valid regex"));
+
+static PAGE_NUMBER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"^(?:[-—–－]?\s*\d{1,4}\s*[-—–－]?|第\s*\d+\s*页(?:\s*共\s*\d+\s*页)?|\d+\s*/\s*\d+)$",
+    )
+    .expect("valid regex")
+});
+
+static LINE_START_MARKER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(?:[一二三四五六七八九十]{1,3}、|[（(][一二三四五六七八九十\d]{1,3}[）)]|\d{1,3}[.．、]|第[一二三四五六七八九十]{1,3}部分|(?:目标任务|任务目标|工作措施|工作举措|责任单位|责任科室|牵头单位|配合单位)[：:])")
+        .expect("valid regex")
+});
+
+/// True when the line opens with a heading or item marker or a field label.
+pub fn starts_with_marker(line: &str) -> bool {
+    LINE_START_MARKER.is_match(line)
+}
+
+/// Normalizes `raw`; `from_pdf` says the text came from a PDF's text layer.
+pub fn normalize(raw: &str, from_pdf: bool) -> String {
+    let cleaned = clean_chars(raw);
+    let cleaned = BOOKMARK.replace_all(&cleaned, "");
+    let pdf_like = from_pdf || spaced_cjk(&cleaned);
+    let mut lines: Vec<String> = Vec::new();
+    for line in cleaned.split('\n') {
+        for piece in split_inline(line.trim()) {
+            let piece = squeeze_spaces(piece.trim(), pdf_like);
+            if piece.is_empty() || (pdf_like && PAGE_NUMBER.is_match(&piece)) {
+                continue;
+            }
+            lines.push(piece);
+        }
+    }
+    if pdf_like || looks_wrapped(&lines) {
+        lines = unwrap(lines);
+    }
+    let mut out = lines.join("\n");
+    out.push('\n');
+    out
+}
+
+fn clean_chars(raw: &str) -> String {
+    let mut out = String::with_capacity(raw.len());
+    let mut chars = raw.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\r' => {
+                if chars.peek() != Some(&'\n') {
+                    out.push('\n');
+                }
+            }
+            '\u{3000}' | '\u{a0}' | '\u{2002}'..='\u{200a}' | '\u{202f}' => out.push(' '),
+            '\u{200b}'..='\u{200d}' | '\u{feff}' | '\u{ad}' => {}
+            '\n' | '\t' => out.push(c),
+            '\u{c}' => out.push('\n'),
+            c if c.is_control() => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// PDF text layers put spaces between Chinese characters where lines broke; real prose
+/// almost never does. One such space per 150 Chinese characters marks the text PDF-like.
+fn spaced_cjk(text: &str) -> bool {
+    let mut spaced = 0usize;
+    let mut cjk = 0usize;
+    let mut prev: Option<char> = None;
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if is_cjk(c) {
+            cjk += 1;
+        }
+        if c == ' ' && prev.is_some_and(is_cjk) && chars.peek().is_some_and(|n| is_cjk(*n)) {
+            spaced += 1;
+        }
+        prev = Some(c);
+    }
+    cjk > 200 && spaced * 150 > cjk
+}
+
+/// Splits a line before every space-preceded heading marker, and after a title glued to a
+/// long body line.
+fn split_inline(line: &str) -> Vec<&str> {
+    let mut pieces = Vec::new();
+    let mut rest = line;
+    if rest.chars().count() > 200 {
+        if let Some(m) = GLUED_TITLE.find(rest) {
+            pieces.push(&rest[..m.end()]);
+            rest = &rest[m.end()..];
+        }
+    }
+    let mut start = 0;
+    for m in INLINE_MARKER.find_iter(rest) {
+        if m.start() > start {
+            pieces.push(&rest[start..m.start()]);
+            start = m.start();
+        }
+    }
+    pieces.push(&rest[start..]);
+    pieces
+}
+
+/// Drops spaces next to Chinese characters when the text is PDF-like (they are artifacts);
+/// otherwise only folds runs of spaces into one.
+fn squeeze_spaces(line: &str, pdf_like: bool) -> String {
+    let chars: Vec<char> = line.chars().collect();
+    let mut out = String::with_capacity(line.len());
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        if c == ' ' {
+            let mut j = i;
+            while j < chars.len() && chars[j] == ' ' {
+                j += 1;
+            }
+            let before = out.chars().last();
+            let after = chars.get(j).copied();
+            let drop = match (before, after) {
+                (None, _) | (_, None) => true,
+                (Some(b), Some(a)) => {
+                    pdf_like && (is_cjk_like(b) || is_cjk_like(a))
+                        || (is_cjk_punct_strict(b) || is_cjk_punct_strict(a))
+                }
+            };
+            if !drop {
+                out.push(' ');
+            }
+            i = j;
+        } else {
+            out.push(c);
+            i += 1;
+        }
+    }
+    out
+}
+
+/// Full-width punctuation: a space beside it is never meaningful.
+fn is_cjk_punct_strict(c: char) -> bool {
+    matches!(
+        c,
+        '，' | '。' | '、' | '；' | '：' | '“' | '”' | '（' | '）' | '《' | '》'
+    )
+}
+
+/// Plain text saved from a PDF keeps the page's line width: most lines are about as long
+/// as the longest ones.
+fn looks_wrapped(lines: &[String]) -> bool {
+    if lines.len() < 20 {
+        return false;
+    }
+    let width = typical_width(lines);
+    if !(15..=120).contains(&width) {
+        return false;
+    }
+    let full = lines
+        .iter()
+        .filter(|l| l.chars().count() * 100 >= width * 80)
+        .count();
+    full * 2 >= lines.len()
+}
+
+fn typical_width(lines: &[String]) -> usize {
+    let mut lengths: Vec<usize> = lines
+        .iter()
+        .map(|l| l.chars().count())
+        .filter(|n| *n >= 5)
+        .collect();
+    if lengths.is_empty() {
+        return 0;
+    }
+    lengths.sort_unstable();
+    lengths[lengths.len() * 9 / 10]
+}
+
+/// Joins a line to the one before it when that one runs to the margin without ending its
+/// sentence and the line does not open a heading or field.
+fn unwrap(lines: Vec<String>) -> Vec<String> {
+    let width = typical_width(&lines);
+    let mut out: Vec<String> = Vec::with_capacity(lines.len());
+    for line in lines {
+        if let Some(prev) = out.last_mut() {
+            let prev_len = prev.chars().count();
+            let runs_to_margin = prev_len * 100 >= width * 75;
+            let open = !prev.chars().last().is_some_and(ends_sentence);
+            if runs_to_margin && open && !starts_with_marker(&line) {
+                let glue = prev
+                    .chars()
+                    .last()
+                    .is_some_and(|c| c.is_ascii_alphanumeric())
+                    && line.chars().next().is_some_and(|c| c.is_ascii_alphabetic());
+                if glue {
+                    prev.push(' ');
+                }
+                prev.push_str(&line);
+                continue;
+            }
+        }
+        out.push(line);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn splits_flattened_pdf_text_at_markers() {
+        let raw = "某市教育局 2024 年工作要点 2024 年是全面实施规划的关键之年，全市教育 工作的总体要求是坚持稳中求进。这是为了让文字足够长而写的背景句子，背景句子还要再长一些才能触发标题拆分规则，所以继续写下去，再写一句，再写一句，再写一句，再写一句，再写一句，再写一句，再写一句，再写一句，再写一句，再写一句，再写一句，再写一句。 一、加强党的建设 1.强化理论学习。组织 学习 12 次。 2.加强基层党建。";
+        let text = normalize(raw, false);
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines[0], "某市教育局2024年工作要点");
+        assert!(lines[1].starts_with("2024年是全面实施规划的关键之年，全市教育工作的总体要求"));
+        assert_eq!(lines[2], "一、加强党的建设");
+        assert_eq!(lines[3], "1.强化理论学习。组织学习12次。");
+        assert_eq!(lines[4], "2.加强基层党建。");
+    }
+
+    #[test]
+    fn keeps_meaningful_spaces_in_plain_text() {
+        let text = normalize(
+            "中共某市委教育工委 某市教育局2024年工作要点\r\n\r\n一、总体要求",
+            false,
+        );
+        assert_eq!(
+            text,
+            "中共某市委教育工委 某市教育局2024年工作要点\n一、总体要求\n"
+        );
+    }
+
+    #[test]
+    fn unwraps_pdf_lines_but_not_headings() {
+        let raw = "1.深入学习贯彻党的全会精神\n目标任务：准确领会全会精神的核心要义，掌握贯彻其中的\n立场观点方法，坚持用党的创新理论武装头脑。\n- 3 -\n责任科室：办公室";
+        let text = normalize(raw, true);
+        assert_eq!(
+            text,
+            "1.深入学习贯彻党的全会精神\n目标任务：准确领会全会精神的核心要义，掌握贯彻其中的立场观点方法，坚持用党的创新理论武装头脑。\n责任科室：办公室\n"
+        );
+    }
+
+    #[test]
+    fn strips_invisible_characters() {
+        assert_eq!(
+            normalize("\u{feff}一、\u{200b}总体\u{3000}要求", false),
+            "一、总体 要求\n"
+        );
+    }
+}
