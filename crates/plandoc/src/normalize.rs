@@ -15,7 +15,7 @@ use crate::chars::{ends_sentence, is_cjk, is_cjk_like};
 /// A space (or tab) followed by something that opens a heading or a numbered item.
 static INLINE_MARKER: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"[ \t]+(?:[一二三四五六七八九十]{1,3}、|[（(][一二三四五六七八九十]{1,3}[）)]|\d{1,3}[.．、][\p{Han}“《（]|第[一二三四五六七八九十]{1,3}部分)",
+        r"[ \t]+(?:[一二三四五六七八九十]{1,3}、|[（(][一二三四五六七八九十]{1,3}[）)]|\d{1,3}[.．、] ?[\p{Han}“《（]|第[一二三四五六七八九十]{1,3}部分)",
     )
     .expect("valid regex")
 });

@@ -241,10 +241,29 @@ fn document_bounds(lines: &[Line<'_>]) -> Vec<Bounds> {
     bounds
 }
 
+/// Verbs that open a new clause in this genre; where a heading has lost its full stop,
+/// the first of them after the heading's opening words marks where it really ended.
+static CLAUSE_VERB: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"开展|加强|推进|深化|完善|健全|落实|实施|建立|提高|提升|推动|强化|巩固|组织|坚持|加快|做好|抓好|扩大|促进|构建|优化|打造|探索|规范|严格|持续|稳步|大力|进一步")
+        .expect("valid regex")
+});
+
+/// Headings in this genre are short phrases; anything longer ran into the body.
+const LONGEST_HEADING: usize = 25;
+
 /// Text of a heading line: after the marker, up to the first full stop.
 fn heading(text: &Text<'_>, line: &Line<'_>, body: usize) -> String {
     let rest = &line.folded[body..];
-    let cut = rest.find(['。', '！', '？']).unwrap_or(rest.len());
+    let mut cut = rest.find(['。', '！', '？']).unwrap_or(rest.len());
+    if rest[..cut].chars().count() > LONGEST_HEADING {
+        let opening = rest.char_indices().nth(6).map_or(cut, |(i, _)| i);
+        let clause = rest[..cut].find(['，', ',', '；', ';']).unwrap_or(cut);
+        cut = CLAUSE_VERB
+            .find_at(&rest[..cut], opening.min(cut))
+            .map(|m| m.start())
+            .filter(|at| *at <= clause)
+            .unwrap_or(clause);
+    }
     let original = text.original(line.start + body, line.start + body + cut);
     original
         .chars()

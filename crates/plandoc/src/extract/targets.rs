@@ -14,7 +14,7 @@ use crate::model::{Comparator, Quantity, Span, Target};
 use crate::numerals;
 
 /// Measure words and units, longest first so that 平方米 wins over 米.
-const UNITS: &str = "个百分点|百分点|平方米|立方米|平方公里|人次|场次|批次|学时|课时|小时|分钟|公里|千米|千瓦|兆|余人|%|％|所|个|人|名|元|项|门|条|支|次|场|节|套|台|家|对|份|件|亩|间|本|篇|册|张|座|栋|吨|辆|部|处|位|户|期|轮|批|类|届|家|园|校|片|种|盏|块|根|组|队|层|班|课";
+const UNITS: &str = "个百分点|百分点|个小时|部门|大类|平方米|立方米|平方公里|人次|场次|批次|学时|课时|小时|分钟|公里|千米|千瓦|兆|%|％|所|个|人|名|元|项|门|条|支|次|场|节|套|台|家|对|份|件|亩|间|本|篇|册|张|座|栋|吨|辆|部|处|位|户|期|轮|批|类|届|家|园|校|片|种|盏|块|根|组|队|层|班|课";
 
 static QUANTITY: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(
@@ -29,7 +29,7 @@ static PERCENT_WORDS: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 static RATIO: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"比(?P<prefix>不低于|不少于|不高于|达到|保持在|为|约)?(?P<a>[0-9]{1,3})\s*[:：]\s*(?P<b>[0-9]{1,3})")
+    Regex::new(r"比例?[^，。；0-9]{0,6}?(?P<a>[0-9]{1,3})\s*[:：]\s*(?P<b>[0-9]{1,3})(?P<suffix>左右|以上|以下|以内)?")
         .expect("valid regex")
 });
 
@@ -112,10 +112,17 @@ pub fn find(folded: &str, original: &str, base: usize) -> Vec<Target> {
         let Some(value) = quantity(&caps, chinese) else {
             continue;
         };
-        if chinese && !accept_chinese(value, unit) {
+        let has_digit = num
+            .as_str()
+            .chars()
+            .any(|c| numerals::digit_value(c).is_some());
+        if chinese && (!has_digit || !accept_chinese(folded, whole.end(), value, unit)) {
             continue;
         }
-        let unit = unit.trim_start_matches("余").replace('％', "%");
+        let unit = caps
+            .name("unit")
+            .map(|m| written_unit(&original[m.start()..m.end()]))
+            .unwrap_or_default();
         let more = caps.name("more").is_some();
         let suffix = caps.name("suffix").map(|m| m.as_str()).unwrap_or("");
         let cmp = comparator(folded, num.start(), suffix, more);
@@ -164,11 +171,8 @@ pub fn find(folded: &str, original: &str, base: usize) -> Vec<Target> {
         };
         let start = caps.name("a").expect("a").start();
         let end = caps.get(0).expect("match").end();
-        let cmp = caps
-            .name("prefix")
-            .and_then(|p| PREFIX_CMP.iter().find(|(w, _)| *w == p.as_str()))
-            .map(|(_, c)| *c)
-            .unwrap_or(Comparator::Eq);
+        let suffix = caps.name("suffix").map(|m| m.as_str()).unwrap_or("");
+        let cmp = comparator(folded, start, suffix, false);
         let target = build(
             folded,
             original,
@@ -196,7 +200,7 @@ fn acceptable(folded: &str, start: usize, end: usize, unit: &str, chinese: bool)
         {
             return false;
         }
-        if chinese && (crate::chars::is_cjk(b) && !chinese_may_follow(b)) {
+        if chinese && CHINESE_WORD_BEFORE.contains(b) {
             return false;
         }
     }
@@ -206,7 +210,18 @@ fn acceptable(folded: &str, start: usize, end: usize, unit: &str, chinese: bool)
             return false;
         }
         // 3个月, 5个工作日, 2个学期: durations, not counts.
-        if unit == "个" && matches!(a, '月' | '工' | '学' | '星') {
+        let rest = &folded[end..];
+        // 六次全会, 3次会议: names of meetings, not counts.
+        if unit == "次"
+            && ["全会", "会议", "全体会议", "代表大会"]
+                .iter()
+                .any(|w| rest.starts_with(w))
+        {
+            return false;
+        }
+        if unit == "个"
+            && (matches!(a, '月' | '星') || rest.starts_with("工作日") || rest.starts_with("学期"))
+        {
             return false;
         }
     }
@@ -220,21 +235,35 @@ fn acceptable(folded: &str, start: usize, end: usize, unit: &str, chinese: bool)
     if matches!(unit, "届" | "批" | "类" | "园" | "校" | "课" | "层" | "种") {
         return false;
     }
-    !inside_short_quote(folded, start)
+    !(chinese && inside_short_quote(folded, start))
 }
 
-/// Han characters after which a Chinese numeral still starts a quantity (新增两所, 每天一小时).
-fn chinese_may_follow(c: char) -> bool {
-    "增建设达到成开办有培训选树评完加扩天年每等和与及、培养立批出发新改".contains(c)
-}
+/// Han characters that make a following Chinese numeral part of a word (统一, 唯一, 之二).
+const CHINESE_WORD_BEFORE: &str = "第统唯同之单逐进初万千百十星级届";
 
-fn accept_chinese(value: Quantity, unit: &str) -> bool {
+/// A Chinese numeral with a measure word is usually part of a name (八项规定, 三项制度,
+/// 两条主线); it counts only for ranges (一两项), durations (一小时), occurrences (两次,
+/// 两期) and where it closes its clause (回头看两次).
+fn accept_chinese(folded: &str, end: usize, value: Quantity, unit: &str) -> bool {
+    let closes_clause = folded[end..]
+        .chars()
+        .next()
+        .is_none_or(|c| CLAUSE_BREAKS.contains(&c) || c == '、');
     match value {
         Quantity::Pair(..) => true,
         Quantity::Single(v) => {
-            (v >= 2.0 && !matches!(unit, "个" | "期" | "次" | "场" | "批" | "届" | "轮"))
-                || matches!(unit, "小时" | "%")
+            matches!(unit, "小时" | "个小时" | "分钟")
+                || (v >= 2.0 && (matches!(unit, "次" | "期" | "场" | "场次") || closes_clause))
         }
+    }
+}
+
+/// The unit as the gold writes it: 个百分点 → 百分点, 个小时 → 小时, ％ → %.
+fn written_unit(unit: &str) -> String {
+    let unit = unit.replace('％', "%");
+    match unit.strip_prefix('个').or_else(|| unit.strip_prefix('個')) {
+        Some(rest) if !rest.is_empty() => rest.to_string(),
+        _ => unit,
     }
 }
 

@@ -152,7 +152,22 @@ fn glued_each(folded: &str) -> Option<usize> {
     let (at, _) = folded.char_indices().skip(2).find(|(_, c)| *c == '各')?;
     let before = folded[..at].chars().last()?;
     let ends_body = "委科室局部处办会校院心组站所队团馆".contains(before);
-    (ends_body && folded[at..].chars().count() >= 3).then_some(at)
+    let subordinate = [
+        "各县",
+        "各区",
+        "各市",
+        "各乡",
+        "各镇",
+        "各旗",
+        "各高校",
+        "各学校",
+        "各校",
+        "各直属",
+        "各有关",
+    ]
+    .iter()
+    .any(|w| folded[at..].starts_with(w));
+    (ends_body && subordinate).then_some(at)
 }
 
 #[cfg(test)]
