@@ -55,7 +55,7 @@ pub fn normalize(raw: &str, from_pdf: bool) -> String {
     let pdf_like = from_pdf || spaced_cjk(&cleaned);
     let mut lines: Vec<String> = Vec::new();
     for line in cleaned.split('\n') {
-        for piece in split_inline(line.trim()) {
+        for piece in split_inline(line.trim(), pdf_like) {
             let piece = squeeze_spaces(piece.trim(), pdf_like);
             if piece.is_empty() || (pdf_like && PAGE_NUMBER.is_match(&piece)) {
                 continue;
@@ -113,14 +113,19 @@ fn spaced_cjk(text: &str) -> bool {
 
 /// Splits a line before every space-preceded heading marker, and after a title glued to a
 /// long body line.
-fn split_inline(line: &str) -> Vec<&str> {
+fn split_inline(line: &str, pdf_like: bool) -> Vec<&str> {
     let mut pieces = Vec::new();
     let mut rest = line;
-    if rest.chars().count() > 200 {
-        if let Some(m) = GLUED_TITLE.find(rest) {
-            pieces.push(&rest[..m.end()]);
-            rest = &rest[m.end()..];
-        }
+    if !line.contains([' ', '\t']) {
+        pieces.push(line);
+        return pieces;
+    }
+    if pdf_like
+        && rest.len() > 300
+        && let Some(m) = GLUED_TITLE.find(rest)
+    {
+        pieces.push(&rest[..m.end()]);
+        rest = &rest[m.end()..];
     }
     let mut start = 0;
     for m in INLINE_MARKER.find_iter(rest) {
@@ -136,6 +141,9 @@ fn split_inline(line: &str) -> Vec<&str> {
 /// Drops spaces next to Chinese characters when the text is PDF-like (they are artifacts);
 /// otherwise only folds runs of spaces into one.
 fn squeeze_spaces(line: &str, pdf_like: bool) -> String {
+    if !line.contains(' ') {
+        return line.to_string();
+    }
     let chars: Vec<char> = line.chars().collect();
     let mut out = String::with_capacity(line.len());
     let mut i = 0;
@@ -240,7 +248,7 @@ mod tests {
     #[test]
     fn splits_flattened_pdf_text_at_markers() {
         let raw = "某市教育局 2024 年工作要点 2024 年是全面实施规划的关键之年，全市教育 工作的总体要求是坚持稳中求进。这是为了让文字足够长而写的背景句子，背景句子还要再长一些才能触发标题拆分规则，所以继续写下去，再写一句，再写一句，再写一句，再写一句，再写一句，再写一句，再写一句，再写一句，再写一句，再写一句，再写一句，再写一句。 一、加强党的建设 1.强化理论学习。组织 学习 12 次。 2.加强基层党建。";
-        let text = normalize(raw, false);
+        let text = normalize(raw, true);
         let lines: Vec<&str> = text.lines().collect();
         assert_eq!(lines[0], "某市教育局2024年工作要点");
         assert!(lines[1].starts_with("2024年是全面实施规划的关键之年，全市教育工作的总体要求"));

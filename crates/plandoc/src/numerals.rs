@@ -91,7 +91,7 @@ pub fn to_chinese(n: u32) -> String {
         20..=99 => format!(
             "{}十{}",
             DIGITS[(n / 10) as usize],
-            if n % 10 > 0 {
+            if !n.is_multiple_of(10) {
                 DIGITS[(n % 10) as usize]
             } else {
                 ""

@@ -67,11 +67,19 @@ static LABEL_ANY: LazyLock<Regex> = LazyLock::new(|| {
         .expect("valid regex")
 });
 static FOOTER: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(?:上一篇|下一篇|相关链接|相关文章|附件下载|分享到|【打印|打印本页|关闭窗口|版权所有|Copyright|主办单位|网站标识码|扫一扫)|ICP备")
+    Regex::new(r"^(?:上一篇|下一篇|相关链接|相关文章|附件下载|分享到|【打印|打印本页|关闭窗口|版权所有|Copyright|主办单位|网站标识码|扫一扫|.{0,40}ICP备)")
         .expect("valid regex")
 });
 
 fn marker(line: &str) -> Option<Marker> {
+    let first = line.chars().next()?;
+    if !(first.is_ascii_digit()
+        || ('０'..='９').contains(&first)
+        || "（(第".contains(first)
+        || crate::numerals::is_numeral_char(first))
+    {
+        return None;
+    }
     let digits = |s: &str| -> Option<u32> {
         let ascii: String = s.chars().filter_map(crate::numerals::ascii_digit).collect();
         ascii
@@ -167,6 +175,9 @@ static BRACKET_PREFIX: LazyLock<Regex> =
 
 /// A title line and the kind of document it opens.
 fn title_kind(line: &str) -> Option<DocumentKind> {
+    if line.len() > 240 {
+        return None;
+    }
     let line = BRACKET_PREFIX.replace(line.trim(), "");
     if line.chars().count() > 60 || TITLE_EXCLUDED.is_match(&line) || marker(&line).is_some() {
         return None;
@@ -280,7 +291,7 @@ fn document(text: &Text<'_>, front: &[Line<'_>], lines: &[Line<'_>], bounds: &Bo
     };
     let end = body_lines
         .iter()
-        .position(|l| FOOTER.is_match(l.folded.trim()))
+        .position(|l| l.folded.len() < 200 && FOOTER.is_match(l.folded.trim()))
         .unwrap_or(body_lines.len());
     let body_lines = &body_lines[..end];
     let title = bounds.title_line.map(|_| {
@@ -302,16 +313,16 @@ fn document(text: &Text<'_>, front: &[Line<'_>], lines: &[Line<'_>], bounds: &Bo
     let preamble_end = structure.first_heading.unwrap_or(body_lines.len());
     let preamble = &body_lines[..preamble_end];
     let meta = meta::Meta::read(text, front, lines, title_original.as_deref(), preamble);
-    if let (Some(title_year), Some(body_year)) = (meta.title_year, meta.body_year) {
-        if title_year != body_year {
-            warnings.push(Warning {
-                code: WarningCode::YearMismatch,
-                message: format!(
-                    "标题年份为{title_year}年，正文所述为{body_year}年，已采用{body_year}年"
-                ),
-                span: None,
-            });
-        }
+    if let (Some(title_year), Some(body_year)) = (meta.title_year, meta.body_year)
+        && title_year != body_year
+    {
+        warnings.push(Warning {
+            code: WarningCode::YearMismatch,
+            message: format!(
+                "标题年份为{title_year}年，正文所述为{body_year}年，已采用{body_year}年"
+            ),
+            span: None,
+        });
     }
     let year = meta.body_year.or(meta.title_year);
     let mut tasks = Vec::new();
@@ -450,10 +461,10 @@ impl Structure {
                 if let Some(last) = sections.last_mut() {
                     last.end_byte = lines[i].start;
                 }
-                if let Some(task) = tasks.last_mut() {
-                    if task.end > lines[i].start {
-                        task.end = lines[i].start;
-                    }
+                if let Some(task) = tasks.last_mut()
+                    && task.end > lines[i].start
+                {
+                    task.end = lines[i].start;
                 }
                 first_heading.get_or_insert(i);
                 sections.push(SectionBlock {

@@ -300,18 +300,19 @@ fn quantity(caps: &regex::Captures<'_>, chinese: bool) -> Option<Quantity> {
     if chinese {
         let chars: Vec<char> = num.chars().collect();
         // 一两项, 两三所, 三五个: adjacent digits form a range.
-        if chars.len() == 2 {
-            if let (Some(a), Some(b)) = (
+        if chars.len() == 2
+            && let (Some(a), Some(b)) = (
                 numerals::digit_value(chars[0]),
                 numerals::digit_value(chars[1]),
-            ) {
-                if a > 0 && b > a && b - a <= 2 {
-                    return Some(Quantity::Pair(
-                        a as f64 * mult as f64,
-                        b as f64 * mult as f64,
-                    ));
-                }
-            }
+            )
+            && a > 0
+            && b > a
+            && b - a <= 2
+        {
+            return Some(Quantity::Pair(
+                a as f64 * mult as f64,
+                b as f64 * mult as f64,
+            ));
         }
     }
     let first = read(num)?;

@@ -83,13 +83,13 @@ pub fn html_declared_encoding(bytes: &[u8]) -> Option<&'static Encoding> {
 
 /// Decodes an HTML page: BOM, then the declared charset, then the same guess as plain text.
 pub fn decode_html(bytes: &[u8]) -> Result<Decoded, ReadErrorKind> {
-    if Encoding::for_bom(bytes).is_none() {
-        if let Some(encoding) = html_declared_encoding(bytes) {
-            if encoding != UTF_16LE && encoding != UTF_16BE {
-                let (text, _, _) = encoding.decode(bytes);
-                return finish(text.into_owned(), encoding);
-            }
-        }
+    if Encoding::for_bom(bytes).is_none()
+        && let Some(encoding) = html_declared_encoding(bytes)
+        && encoding != UTF_16LE
+        && encoding != UTF_16BE
+    {
+        let (text, _, _) = encoding.decode(bytes);
+        return finish(text.into_owned(), encoding);
     }
     decode(bytes)
 }
