@@ -14,7 +14,7 @@ use crate::model::{Comparator, Quantity, Span, Target};
 use crate::numerals;
 
 /// Measure words and units, longest first so that 平方米 wins over 米.
-const UNITS: &str = "个百分点|百分点|个小时|部门|大类|平方米|立方米|平方公里|人次|场次|批次|学时|课时|小时|分钟|公里|千米|千瓦|兆|%|％|所|个|人|名|元|项|门|条|支|次|场|节|套|台|家|对|份|件|亩|间|本|篇|册|张|座|栋|吨|辆|部|处|位|户|期|轮|批|类|届|家|园|校|片|种|盏|块|根|组|队|层|班|课";
+const UNITS: &str = "个百分点|百分点|个小时|部门|大类|平方米|立方米|平方公里|人次|场次|批次|学时|课时|小时|分钟|公里|千米|千瓦|兆|%|％|所|个|人|名|元|项|门|条|支|次|场|节|套|台|家|对|份|件|亩|间|本|篇|册|张|座|栋|吨|辆|部|处|位|户|期|轮|片|盏|块|根|组|队|班";
 
 static QUANTITY: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(
@@ -86,6 +86,11 @@ const VERB_TAILS: &[&str] = &[
     "到",
     "至",
 ];
+
+/// 一是 / 二是 / 其三 that open enumerated sentences in summaries.
+static ORDINAL_LEAD: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(?:[一二三四五六七八九十]{1,3}是|其[一二三四五六七八九十])").expect("valid regex")
+});
 
 const LEADING_WORDS: &[&str] = &[
     "力争", "确保", "计划", "其中", "并", "要", "将", "全年", "年内", "争取",
@@ -225,14 +230,21 @@ fn acceptable(folded: &str, start: usize, end: usize, unit: &str, chinese: bool)
             return false;
         }
     }
-    if matches!(
-        unit,
-        "届" | "期" | "批" | "轮" | "类" | "园" | "校" | "课" | "班" | "层" | "组" | "种"
-    ) && chinese
-    {
+    if matches!(unit, "轮" | "班" | "组") && chinese {
         return false;
     }
-    if matches!(unit, "届" | "批" | "类" | "园" | "校" | "课" | "层" | "种") {
+    // 56人以上大班额: the definition of an oversized class, not a count.
+    if unit == "人"
+        && [
+            "大班额",
+            "超大班额",
+            "以上大班额",
+            "以上超大班额",
+            "及以上大班额",
+        ]
+        .iter()
+        .any(|w| folded[end..].starts_with(w))
+    {
         return false;
     }
     !(chinese && inside_short_quote(folded, start))
@@ -438,6 +450,9 @@ fn indicator(
             None => break,
         }
     }
+    if let Some(ordinal) = ORDINAL_LEAD.find(&folded[phrase_start..phrase_end]) {
+        phrase_start += ordinal.end();
+    }
     loop {
         let current = &folded[phrase_start..phrase_end];
         match LEADING_WORDS
@@ -586,6 +601,7 @@ mod tests {
             "面向3-6岁儿童",
             "2020—2022年行动计划",
             "3个月内完成",
+            "56人以上大班额全面消除",
             "建设一批示范校",
         ] {
             assert!(

@@ -328,7 +328,7 @@ impl Body {
                     }
                     "tbl" => {
                         if let Some(t) = tables.pop() {
-                            let text = tables::layout(&t.rows);
+                            let text = tables::layout(&t.rows, sections_in(&out));
                             match tables.last_mut() {
                                 Some(outer) => outer.cell.push(text),
                                 None => {
@@ -393,6 +393,13 @@ impl Body {
         }
         text
     }
+}
+
+/// How many top-level section headings (一、二、…) `text` already holds.
+fn sections_in(text: &str) -> u32 {
+    text.lines()
+        .filter(|l| numerals::starts_with_section_numeral(l))
+        .count() as u32
 }
 
 fn format_counter(format: &str, value: u32) -> String {

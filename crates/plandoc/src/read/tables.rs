@@ -48,8 +48,9 @@ fn classify(header: &str) -> Column {
     }
 }
 
-/// Lays out `rows` (cells as text) as plan text.
-pub fn layout(rows: &[Vec<String>]) -> String {
+/// Lays out `rows` (cells as text) as plan text; `sections_before` is how many sections the
+/// document has already numbered, so that the table's sections continue that numbering.
+pub fn layout(rows: &[Vec<String>], sections_before: u32) -> String {
     let header_at = rows.iter().take(3).position(|row| {
         let kinds: Vec<Column> = row.iter().map(|c| classify(c)).collect();
         kinds
@@ -66,7 +67,7 @@ pub fn layout(rows: &[Vec<String>]) -> String {
     let mut out = String::new();
     let mut carried: Vec<String> = vec![String::new(); columns.len()];
     let mut section = String::new();
-    let mut section_count = 0u32;
+    let mut section_count = sections_before;
     let mut task_count = 0u32;
     for row in &rows[header_at + 1..] {
         let mut cells: Vec<String> = Vec::with_capacity(columns.len());
@@ -193,7 +194,7 @@ mod tests {
                 "9月",
             ]),
         ];
-        let text = layout(&rows);
+        let text = layout(&rows, 0);
         let expected = "一、党的建设\n1.强化理论学习。组织集中学习12次。\n牵头单位：办公室\n配合单位：各科室\n完成时限：12月底前\n\
                         2.加强基层党建\n牵头单位：机关党委\n完成时限：年内\n\
                         二、学前教育\n3.新建幼儿园5所\n牵头单位：基教科\n配合单位：规划科、财务科\n完成时限：9月\n";
@@ -203,6 +204,6 @@ mod tests {
     #[test]
     fn table_without_header_stays_tabular() {
         let rows = vec![row(&["发文机关", "某市教育局"]), row(&["日期", CONTINUED])];
-        assert_eq!(layout(&rows), "发文机关\t某市教育局\n日期\n");
+        assert_eq!(layout(&rows, 0), "发文机关\t某市教育局\n日期\n");
     }
 }

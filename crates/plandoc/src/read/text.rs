@@ -57,8 +57,12 @@ fn looks_binary(bytes: &[u8]) -> bool {
 fn guess_chinese_encoding(bytes: &[u8]) -> &'static Encoding {
     let mut detector = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
     detector.feed(bytes, true);
-    let guess = detector.guess(Some(b"cn"), chardetng::Utf8Detection::Deny);
-    if guess == BIG5 && bytes.len() > 64 {
+    let guess = detector.guess(None, chardetng::Utf8Detection::Deny);
+    let clean_big5 = || {
+        BIG5.decode_without_bom_handling_and_without_replacement(bytes)
+            .is_some()
+    };
+    if guess == BIG5 && bytes.len() > 64 && clean_big5() {
         BIG5
     } else {
         GB18030
