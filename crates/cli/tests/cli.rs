@@ -1,0 +1,126 @@
+//! The `luoshi` binary as a user runs it: exit codes, messages, and the corpus quality bars.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn luoshi(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_luoshi"))
+        .args(args)
+        .output()
+        .expect("luoshi runs")
+}
+
+fn repo() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn corpus() -> PathBuf {
+    let corpus = repo().join("../shared/corpus");
+    assert!(
+        corpus.join("SPEC.md").is_file(),
+        "the shared corpus must sit beside the checkout at {}",
+        corpus.display()
+    );
+    corpus
+}
+
+fn fixture(name: &str) -> String {
+    repo()
+        .join("crates/plandoc/tests/fixtures")
+        .join(name)
+        .display()
+        .to_string()
+}
+
+#[test]
+fn parse_prints_json_in_the_gold_schema() {
+    let out = luoshi(&["parse", &fixture("summary_then_plan.txt")]);
+    assert!(out.status.success());
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let documents = json["documents"].as_array().expect("documents");
+    assert_eq!(documents[0]["kind"], "summary");
+    assert_eq!(documents[1]["kind"], "plan");
+    assert_eq!(documents[1]["year"], 2025);
+    let task = &documents[1]["tasks"][2];
+    assert_eq!(task["title"], "实施学位扩容工程");
+    assert_eq!(
+        task["units"],
+        serde_json::json!(["发展规划科", "基础教育科"])
+    );
+    assert_eq!(task["targets"][1]["value"], 12000);
+    assert_eq!(task["targets"][1]["unit"], "个");
+    assert_eq!(task["targets"][1]["cmp"], "eq");
+}
+
+#[test]
+fn parse_text_is_an_outline_for_people() {
+    let out = luoshi(&[
+        "parse",
+        "--format",
+        "text",
+        &fixture("county_plan_paren_tasks.txt"),
+    ]);
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("二、推动义务教育优质均衡"));
+    assert!(text.contains("  1. 改善办学条件"));
+    assert!(text.contains("责任单位: 计划财务股（基建办）、安全股"));
+}
+
+#[test]
+fn bad_input_exits_2_with_one_line_naming_the_file() {
+    let dir = std::env::temp_dir().join(format!("luoshi-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let doc = dir.join("旧计划.doc");
+    let mut ole = vec![0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
+    ole.resize(1024, 0);
+    std::fs::write(&doc, ole).unwrap();
+    for path in [
+        doc.display().to_string(),
+        dir.join("missing.txt").display().to_string(),
+    ] {
+        let out = luoshi(&["parse", &path]);
+        assert_eq!(out.status.code(), Some(2));
+        let stderr = String::from_utf8(out.stderr).unwrap();
+        assert_eq!(stderr.trim().lines().count(), 1, "{stderr}");
+        assert!(stderr.contains(&path), "{stderr}");
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// The bars of the plan-reader issue, on the seeds and on every other format of them.
+#[test]
+fn eval_meets_the_bars_on_the_shared_corpus() {
+    let corpus = corpus();
+    let bars = "tasks=0.99,units=0.98,targets=0.90,results=0.80,titles=1,years=1";
+    for (docs, gold) in [("seeds", "gold"), ("formats", "formats/gold")] {
+        let out = luoshi(&[
+            "eval",
+            "--docs",
+            &corpus.join(docs).display().to_string(),
+            "--gold",
+            &corpus.join(gold).display().to_string(),
+            "--min-f1",
+            bars,
+        ]);
+        let report = String::from_utf8_lossy(&out.stdout);
+        assert!(out.status.success(), "{docs}:\n{report}");
+        assert!(report.contains("all bars met"), "{report}");
+    }
+}
+
+#[test]
+fn eval_exits_1_when_a_bar_is_missed() {
+    let corpus = corpus();
+    let out = luoshi(&[
+        "eval",
+        "--docs",
+        &corpus.join("seeds").display().to_string(),
+        "--gold",
+        &corpus.join("gold").display().to_string(),
+        "--min-f1",
+        "targets=1.01",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("BAR MISSED: targets"));
+}
