@@ -209,31 +209,27 @@ fn document_bounds(lines: &[Line<'_>]) -> Vec<Bounds> {
             .take(6)
             .take_while(|l| title_kind(l.folded).is_none())
             .any(|l| marker(l.folded).is_some_and(|m| m.level == Level::Section));
-        match bounds.last_mut() {
+        let starts_new = match bounds.last_mut() {
             Some(current) if !has_section => {
                 current.title_line = Some(i);
                 current.kind = kind;
+                false
             }
             Some(current) if opens_sections => {
                 current.end = i;
-                bounds.push(Bounds {
-                    start: i,
-                    end: lines.len(),
-                    title_line: Some(i),
-                    kind,
-                });
-                has_section = false;
+                true
             }
-            Some(_) => {}
-            None => {
-                bounds.push(Bounds {
-                    start: i,
-                    end: lines.len(),
-                    title_line: Some(i),
-                    kind,
-                });
-                has_section = false;
-            }
+            Some(_) => false,
+            None => true,
+        };
+        if starts_new {
+            bounds.push(Bounds {
+                start: i,
+                end: lines.len(),
+                title_line: Some(i),
+                kind,
+            });
+            has_section = false;
         }
     }
     if bounds.is_empty() {
@@ -258,6 +254,9 @@ static CLAUSE_VERB: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"开展|加强|推进|深化|完善|健全|落实|实施|建立|提高|提升|推动|强化|巩固|组织|坚持|加快|做好|抓好|扩大|促进|构建|优化|打造|探索|规范|严格|持续|稳步|大力|进一步")
         .expect("valid regex")
 });
+
+/// Enough unclassified-number warnings to send the reviewer looking, not a flood.
+const MAX_NUMBER_WARNINGS: usize = 20;
 
 /// Headings in this genre are short phrases; anything longer ran into the body.
 const LONGEST_HEADING: usize = 25;
@@ -347,7 +346,28 @@ fn document(text: &Text<'_>, front: &[Line<'_>], lines: &[Line<'_>], bounds: &Bo
                 });
             }
             for block in &structure.tasks {
-                tasks.push(task(text, body_lines, block, year));
+                let task = task(text, body_lines, block, year);
+                let (from, to) = (block.body_start, task.span.end);
+                for span in targets::unclassified(&text.folded[from..to], from, &task.targets) {
+                    if warnings
+                        .iter()
+                        .filter(|w| w.code == WarningCode::UnclassifiedNumber)
+                        .count()
+                        >= MAX_NUMBER_WARNINGS
+                    {
+                        break;
+                    }
+                    warnings.push(Warning {
+                        code: WarningCode::UnclassifiedNumber,
+                        message: format!(
+                            "第{}项任务中的数字“{}”未能识别为目标，请核对",
+                            task.no,
+                            text.original(span.start, span.end)
+                        ),
+                        span: Some(span),
+                    });
+                }
+                tasks.push(task);
             }
             unit_warnings(&tasks, &mut warnings);
             if structure.tasks.is_empty() {
@@ -629,5 +649,58 @@ fn unit_warnings(tasks: &[Task], warnings: &mut Vec<Warning>) {
             message: format!("第{}项任务“{}”未写明责任单位", task.no, task.title),
             span: Some(task.span),
         });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn warnings_of(text: &str) -> Vec<(WarningCode, String)> {
+        let parsed = crate::parse_text("t.txt", text);
+        parsed.documents[0]
+            .warnings
+            .iter()
+            .map(|w| (w.code, w.message.clone()))
+            .collect()
+    }
+
+    #[test]
+    fn warns_about_gaps_and_missing_units() {
+        let text = "某县教育局2025年工作要点\n一、加强党建\n1.强化学习。责任单位：办公室\n2.加强组织。责任单位：人事股\n4.严明纪律。纪律教育常态化。\n";
+        let warnings = warnings_of(text);
+        assert!(
+            warnings.contains(&(
+                WarningCode::NumberingGap,
+                "任务编号不连续：应为3，实为4".into()
+            )),
+            "{warnings:?}"
+        );
+        assert!(
+            warnings
+                .iter()
+                .any(|(c, m)| *c == WarningCode::MissingUnits && m.contains("严明纪律")),
+            "{warnings:?}"
+        );
+    }
+
+    #[test]
+    fn a_body_year_overrides_a_wrong_title_year() {
+        let text = "某市教育局2021年工作要点\n2020年是全面建成小康社会的决胜之年，全市教育工作要坚持稳中求进。\n一、加强党建\n1.强化学习。\n";
+        let parsed = crate::parse_text("t.txt", text);
+        assert_eq!(parsed.documents[0].year, Some(2020));
+        assert!(
+            warnings_of(text)
+                .iter()
+                .any(|(c, _)| *c == WarningCode::YearMismatch)
+        );
+    }
+
+    #[test]
+    fn a_stray_number_inside_a_sentence_is_not_a_task() {
+        let text = "一、总体安排\n1.抓好开学工作。\n各校要在开学前做好准备，\n3、4月份开展专项检查。\n2.加强安全管理。\n";
+        let parsed = crate::parse_text("t.txt", text);
+        let numbers: Vec<u32> = parsed.documents[0].tasks.iter().map(|t| t.no).collect();
+        assert_eq!(numbers, vec![1, 2]);
     }
 }

@@ -361,6 +361,37 @@ fn comparator(folded: &str, start: usize, suffix: &str, more: bool) -> Comparato
     Comparator::Eq
 }
 
+/// An Arabic number followed by a Chinese character, for the unclassified-number check.
+static NUMBER_BEFORE_HAN: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"[0-9]+(?:\.[0-9]+)?(?P<next>\p{Han})").expect("valid regex"));
+
+/// What may follow a number that is knowingly not a target: dates, ages, ordinals, names.
+const NOT_TARGET_FOLLOWERS: &str = "年月日号岁周天时分秒点届批级星版代倍章款类种层校园课";
+
+/// Spans of numbers that are neither targets nor knowingly ignored: a reviewer should look.
+pub fn unclassified(folded: &str, base: usize, found: &[Target]) -> Vec<Span> {
+    let unit_starts: String = UNITS.split('|').filter_map(|u| u.chars().next()).collect();
+    NUMBER_BEFORE_HAN
+        .captures_iter(folded)
+        .filter_map(|caps| {
+            let whole = caps.get(0).expect("match");
+            let next = caps["next"].chars().next()?;
+            let before = folded[..whole.start()].chars().next_back();
+            let known = NOT_TARGET_FOLLOWERS.contains(next)
+                || unit_starts.contains(next)
+                || before.is_some_and(|b| {
+                    b == '第' || b.is_ascii_alphanumeric() || matches!(b, '.' | '+')
+                })
+                || "万亿千百余多".contains(next);
+            let span = Span::new(base + whole.start(), base + whole.end() - next.len_utf8());
+            let covered = found
+                .iter()
+                .any(|t| t.span.start <= span.start && span.end <= t.span.end);
+            (!known && !covered).then_some(span)
+        })
+        .collect()
+}
+
 /// Byte offset just after the clause break before `at` (or 0).
 fn clause_start(folded: &str, at: usize) -> usize {
     folded[..at]
@@ -610,6 +641,17 @@ mod tests {
                 find(text, text, 0)
             );
         }
+    }
+
+    #[test]
+    fn flags_numbers_it_cannot_classify() {
+        let text = "建成10个基地，覆盖3镇，2024年完成，第3批。";
+        let found = find(text, text, 0);
+        let flagged: Vec<&str> = unclassified(text, 0, &found)
+            .iter()
+            .map(|s| &text[s.start..s.end])
+            .collect();
+        assert_eq!(flagged, vec!["3"]);
     }
 
     #[test]

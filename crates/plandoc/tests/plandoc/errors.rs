@@ -56,22 +56,22 @@ fn broken_documents_are_typed_errors() {
         kind("broken.pdf", b"%PDF-1.7\n1 0 obj << /Type /Catalog"),
         ReadErrorKind::BadPdf(_)
     ));
-    let not_word = zip_of(
-        &[("readme.txt", "hello".into())],
-        zip::CompressionMethod::Stored,
-    );
-    assert_eq!(
-        kind("archive.docx", &not_word),
-        ReadErrorKind::Unsupported("ZIP")
-    );
-    let sheet = zip_of(
-        &[("xl/workbook.xml", "<x/>".into())],
-        zip::CompressionMethod::Stored,
-    );
-    assert_eq!(
-        kind("table.xlsx", &sheet),
-        ReadErrorKind::Unsupported("Excel")
-    );
+    for (name, part, expected) in [
+        (
+            "archive.docx",
+            "readme.txt",
+            ReadErrorKind::Unsupported("ZIP"),
+        ),
+        (
+            "table.xlsx",
+            "xl/workbook.xml",
+            ReadErrorKind::Unsupported("Excel"),
+        ),
+        ("book.ofd", "OFD.xml", ReadErrorKind::Unsupported("OFD")),
+    ] {
+        let package = zip_of(&[(part, "<x/>".into())], zip::CompressionMethod::Stored);
+        assert_eq!(kind(name, &package), expected);
+    }
     let bad_xml = docx("<w:p><w:r><w:t>一、总体要求</w:r></w:p>", None);
     assert!(matches!(
         kind("bad.docx", &bad_xml),
