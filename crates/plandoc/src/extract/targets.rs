@@ -18,7 +18,7 @@ const UNITS: &str = "个百分点|百分点|个小时|部门|大类|平方米|�
 
 static QUANTITY: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(
-        r"(?P<num>[0-9０-９]+(?:[.．][0-9０-９]+)?|[零〇一二两三四五六七八九十百千]+)(?:(?P<range>[-—–~～至到])(?P<num2>[0-9０-９]+(?:[.．][0-9０-９]+)?|[一二两三四五六七八九十]+))?(?P<mult>万亿|千万|百万|万|亿)?(?P<more>余|多)?(?P<unit>{UNITS})?(?P<suffix>以上|以内|以下|左右|余|多)?"
+        r"(?P<num>[0-9０-９]+(?:[.．][0-9０-９]+)?|[零〇一二两三四五六七八九十百千]+)(?:(?P<range>[-—–~～至到])(?P<num2>[0-9０-９]+(?:[.．][0-9０-９]+)?|[一二两三四五六七八九十]+))?(?:(?P<mult>万亿|千万|百万|万|亿)(?P<more>余|多)?(?P<unit>{UNITS})?|(?P<more2>余|多)?(?P<unit2>{UNITS}))(?P<suffix>以上|以内|以下|左右|余|多)?"
     ))
     .expect("valid regex")
 });
@@ -103,7 +103,8 @@ pub fn find(folded: &str, original: &str, base: usize) -> Vec<Target> {
     for caps in QUANTITY.captures_iter(folded) {
         let whole = caps.get(0).expect("match");
         let num = caps.name("num").expect("num");
-        let unit = caps.name("unit").map(|m| m.as_str()).unwrap_or("");
+        let unit_match = caps.name("unit").or(caps.name("unit2"));
+        let unit = unit_match.map(|m| m.as_str()).unwrap_or("");
         let mult = caps.name("mult").map(|m| m.as_str()).unwrap_or("");
         if unit.is_empty() && mult.is_empty() {
             continue;
@@ -124,15 +125,14 @@ pub fn find(folded: &str, original: &str, base: usize) -> Vec<Target> {
         if chinese && (!has_digit || !accept_chinese(folded, whole.end(), value, unit)) {
             continue;
         }
-        let unit = caps
-            .name("unit")
+        let unit = unit_match
             .map(|m| written_unit(&original[m.start()..m.end()]))
             .unwrap_or_default();
-        let more = caps.name("more").is_some();
+        let more = caps.name("more").or(caps.name("more2")).is_some();
         let suffix = caps.name("suffix").map(|m| m.as_str()).unwrap_or("");
         let cmp = comparator(folded, num.start(), suffix, more);
         let end = caps.name("suffix").map(|m| m.end()).unwrap_or(whole.end());
-        let after_start = caps.name("unit").map(|m| m.end()).unwrap_or(whole.end());
+        let after_start = unit_match.map(|m| m.end()).unwrap_or(whole.end());
         let target = build(
             folded,
             original,
