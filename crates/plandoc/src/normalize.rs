@@ -73,22 +73,23 @@ pub fn normalize(raw: &str, from_pdf: bool) -> String {
 
 fn clean_chars(raw: &str) -> String {
     let mut out = String::with_capacity(raw.len());
-    let mut chars = raw.chars().peekable();
-    while let Some(c) = chars.next() {
-        match c {
-            '\r' => {
-                if chars.peek() != Some(&'\n') {
-                    out.push('\n');
-                }
-            }
-            '\u{3000}' | '\u{a0}' | '\u{2002}'..='\u{200a}' | '\u{202f}' => out.push(' '),
-            '\u{200b}'..='\u{200d}' | '\u{feff}' | '\u{ad}' => {}
-            '\n' | '\t' => out.push(c),
-            '\u{c}' => out.push('\n'),
-            c if c.is_control() => {}
-            c => out.push(c),
-        }
+    let mut copied = 0;
+    let mut chars = raw.char_indices().peekable();
+    while let Some((at, c)) = chars.next() {
+        let replacement = match c {
+            '\r' if chars.peek().map(|(_, n)| *n) == Some('\n') => "",
+            '\r' | '\u{c}' => "\n",
+            '\u{3000}' | '\u{a0}' | '\u{2002}'..='\u{200a}' | '\u{202f}' => " ",
+            '\u{200b}'..='\u{200d}' | '\u{feff}' | '\u{ad}' => "",
+            '\n' | '\t' => continue,
+            c if c.is_control() => "",
+            _ => continue,
+        };
+        out.push_str(&raw[copied..at]);
+        out.push_str(replacement);
+        copied = at + c.len_utf8();
     }
+    out.push_str(&raw[copied..]);
     out
 }
 
