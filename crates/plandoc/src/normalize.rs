@@ -10,7 +10,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use crate::chars::{ends_sentence, is_cjk, is_cjk_like};
+use crate::chars::{ends_sentence, is_cjk_like};
 
 /// A space (or tab) followed by something that opens a heading or a numbered item.
 static INLINE_MARKER: LazyLock<Regex> = LazyLock::new(|| {
@@ -96,19 +96,21 @@ fn clean_chars(raw: &str) -> String {
 /// PDF text layers put spaces between Chinese characters where lines broke; real prose
 /// almost never does. One such space per 150 Chinese characters marks the text PDF-like.
 fn spaced_cjk(text: &str) -> bool {
-    let mut spaced = 0usize;
-    let mut cjk = 0usize;
-    let mut prev: Option<char> = None;
-    let mut chars = text.chars().peekable();
-    while let Some(c) = chars.next() {
-        if is_cjk(c) {
-            cjk += 1;
-        }
-        if c == ' ' && prev.is_some_and(is_cjk) && chars.peek().is_some_and(|n| is_cjk(*n)) {
-            spaced += 1;
-        }
-        prev = Some(c);
-    }
+    // Works on bytes for speed: in UTF-8 the unified ideographs U+4E00..U+9FFF are exactly
+    // the three-byte sequences whose lead byte is 0xE4..=0xE9.
+    let bytes = text.as_bytes();
+    let is_lead = |b: u8| (0xE4..=0xE9).contains(&b);
+    let cjk = bytes.iter().filter(|b| is_lead(**b)).count();
+    let spaced = bytes
+        .iter()
+        .enumerate()
+        .filter(|(i, b)| {
+            **b == b' '
+                && *i >= 3
+                && is_lead(bytes[i - 3])
+                && bytes.get(i + 1).is_some_and(|n| is_lead(*n))
+        })
+        .count();
     cjk > 200 && spaced * 150 > cjk
 }
 
