@@ -345,11 +345,9 @@ fn comparator(folded: &str, start: usize, suffix: &str, more: bool) -> Comparato
     if more {
         return Comparator::Gt;
     }
-    let before: String = {
-        let clause_start = clause_start(folded, start);
-        let tail: Vec<char> = folded[clause_start..start].chars().collect();
-        tail[tail.len().saturating_sub(6)..].iter().collect()
-    };
+    let clause = &folded[clause_start(folded, start)..start];
+    let tail_start = clause.char_indices().rev().nth(5).map_or(0, |(i, _)| i);
+    let before = &clause[tail_start..];
     for (word, cmp) in PREFIX_CMP {
         if before.ends_with(word)
             || (before.contains(word)
@@ -361,6 +359,10 @@ fn comparator(folded: &str, start: usize, suffix: &str, more: bool) -> Comparato
     Comparator::Eq
 }
 
+/// First characters of every unit, so that a number before one is not called unclassified.
+static UNIT_STARTS: LazyLock<Vec<char>> =
+    LazyLock::new(|| UNITS.split('|').filter_map(|u| u.chars().next()).collect());
+
 /// An Arabic number followed by a Chinese character, for the unclassified-number check.
 static NUMBER_BEFORE_HAN: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"[0-9]+(?:\.[0-9]+)?(?P<next>\p{Han})").expect("valid regex"));
@@ -370,7 +372,6 @@ const NOT_TARGET_FOLLOWERS: &str = "年月日号岁周天时分秒点届批级�
 
 /// Spans of numbers that are neither targets nor knowingly ignored: a reviewer should look.
 pub fn unclassified(folded: &str, base: usize, found: &[Target]) -> Vec<Span> {
-    let unit_starts: String = UNITS.split('|').filter_map(|u| u.chars().next()).collect();
     NUMBER_BEFORE_HAN
         .captures_iter(folded)
         .filter_map(|caps| {
@@ -378,7 +379,7 @@ pub fn unclassified(folded: &str, base: usize, found: &[Target]) -> Vec<Span> {
             let next = caps["next"].chars().next()?;
             let before = folded[..whole.start()].chars().next_back();
             let known = NOT_TARGET_FOLLOWERS.contains(next)
-                || unit_starts.contains(next)
+                || UNIT_STARTS.contains(&next)
                 || before.is_some_and(|b| {
                     b == '第' || b.is_ascii_alphanumeric() || matches!(b, '.' | '+')
                 })
