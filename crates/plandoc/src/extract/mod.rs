@@ -293,20 +293,14 @@ fn document(text: &Text<'_>, front: &[Line<'_>], lines: &[Line<'_>], bounds: &Bo
         .position(|l| l.folded.len() < 200 && FOOTER.is_match(l.folded.trim()))
         .unwrap_or(body_lines.len());
     let body_lines = &body_lines[..end];
-    let title = bounds.title_line.map(|_| {
-        let line = &lines[0];
-        let original = text.original(line.start, line.end);
-        let stripped = BRACKET_PREFIX.replace(original.trim(), "");
-        stripped
-            .chars()
-            .filter(|c| !c.is_whitespace())
-            .collect::<String>()
-    });
     let title_original = bounds.title_line.map(|_| {
         BRACKET_PREFIX
             .replace(text.original(lines[0].start, lines[0].end).trim(), "")
             .into_owned()
     });
+    let title = title_original
+        .as_deref()
+        .map(|t| t.chars().filter(|c| !c.is_whitespace()).collect::<String>());
     let mut warnings = Vec::new();
     let structure = Structure::read(text, body_lines, &mut warnings);
     let preamble_end = structure.first_heading.unwrap_or(body_lines.len());

@@ -58,6 +58,8 @@ const PREFIX_CMP: &[(&str, Comparator)] = &[
 
 /// Trailing words of the phrase before a number that belong to the verb, not the indicator.
 const VERB_TAILS: &[&str] = &[
+    "每生每年",
+    "每人每年",
     "达到",
     "提高到",
     "提高至",
@@ -551,7 +553,7 @@ mod tests {
                 Single(600.0),
                 "元",
                 Eq,
-                "生均公用经费标准提高到每生每年",
+                "生均公用经费标准",
             ),
             (
                 "让每个学生掌握2项运动技能",
@@ -579,7 +581,7 @@ mod tests {
                 Pair(4.0, 6.0),
                 ":",
                 Ge,
-                "职普招生结构比不低于",
+                "职普招生结构比",
             ),
             (
                 "帮助学生形成一两项艺术特长",
@@ -610,9 +612,13 @@ mod tests {
                 "师德基地精品课程",
             ),
         ];
-        for (text, value, unit, cmp, _) in cases {
-            let (v, u, c, _) = one(&text.replace(' ', ""));
-            assert_eq!((v, u.as_str(), c), (value, unit, cmp), "{text}");
+        for (text, value, unit, cmp, indicator) in cases {
+            let (v, u, c, i) = one(&text.replace(' ', ""));
+            assert_eq!(
+                (v, u.as_str(), c, i.as_str()),
+                (value, unit, cmp, indicator),
+                "{text}"
+            );
         }
         let (_, _, _, indicator) = one("新改扩建幼儿园20所");
         assert_eq!(indicator, "新改扩建幼儿园");
