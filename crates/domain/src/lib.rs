@@ -1,0 +1,24 @@
+//! The rules of tracking a work plan (工作要点落实), free of storage and HTTP so that the
+//! service, the exports and the tests all apply the same ones.
+//!
+//! - [`role`] and [`policy`]: who may read and change what (checked on the server).
+//! - [`period`]: reporting cycles (月报 / 季报 / 半月报) and their due dates.
+//! - [`report`]: the report workflow (draft → submitted → accepted / returned).
+//! - [`light`]: the traffic light (红黄绿灯) of a task and the reasons for it.
+//! - [`trajectory`]: 序时进度, the value a target should have reached by a date.
+//! - [`password`]: password policy and argon2 hashing.
+//! - [`units`]: matching unit names found in a plan to the organization's units.
+//! - [`import`]: an extracted plan document turned into a draft plan.
+
+pub mod error;
+pub mod import;
+pub mod light;
+pub mod password;
+pub mod period;
+pub mod policy;
+pub mod report;
+pub mod role;
+pub mod trajectory;
+pub mod units;
+
+pub use error::DomainError;

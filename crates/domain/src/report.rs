@@ -1,0 +1,187 @@
+//! The report workflow (进展报送): draft → submitted → (unit head approved) → accepted, or
+//! returned with a reason and submitted again. An accepted report is never changed; a
+//! correction is a new version that goes through the same steps.
+
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::DomainError;
+
+/// Where a report stands in review.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ReportState {
+    /// 草稿.
+    Draft,
+    /// 已提交: waiting for the unit head or the supervisor.
+    Submitted,
+    /// 科室已审核: waiting for the supervisor.
+    Approved,
+    /// 已采纳: final.
+    Accepted,
+    /// 已退回: the unit edits and submits again.
+    Returned,
+}
+
+/// What the work itself is doing (进展状态), as the unit reports it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ProgressStatus {
+    /// 未启动.
+    NotStarted,
+    /// 推进中.
+    InProgress,
+    /// 已完成.
+    Done,
+    /// 滞后.
+    Lagging,
+    /// 受阻.
+    Blocked,
+}
+
+/// A step someone takes on a report.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ReportAction {
+    Edit,
+    Submit,
+    /// The unit head's approval.
+    Approve,
+    Accept,
+    Return,
+}
+
+macro_rules! text_enum {
+    ($ty:ident { $($variant:ident => $text:literal / $zh:literal),* $(,)? }) => {
+        impl $ty {
+            pub const ALL: &'static [$ty] = &[$($ty::$variant),*];
+
+            pub fn as_str(self) -> &'static str {
+                match self { $($ty::$variant => $text),* }
+            }
+
+            pub fn zh(self) -> &'static str {
+                match self { $($ty::$variant => $zh),* }
+            }
+
+            pub fn parse(text: &str) -> Result<$ty, DomainError> {
+                match text {
+                    $($text => Ok($ty::$variant),)*
+                    _ => Err(DomainError::invalid(
+                        stringify!($ty),
+                        format!("未知取值“{text}”"),
+                    )),
+                }
+            }
+        }
+    };
+}
+
+text_enum!(ReportState {
+    Draft => "draft" / "草稿",
+    Submitted => "submitted" / "已提交",
+    Approved => "approved" / "科室已审核",
+    Accepted => "accepted" / "已采纳",
+    Returned => "returned" / "已退回",
+});
+
+text_enum!(ProgressStatus {
+    NotStarted => "not_started" / "未启动",
+    InProgress => "in_progress" / "推进中",
+    Done => "done" / "已完成",
+    Lagging => "lagging" / "滞后",
+    Blocked => "blocked" / "受阻",
+});
+
+text_enum!(ReportAction {
+    Edit => "edit" / "修改",
+    Submit => "submit" / "提交",
+    Approve => "approve" / "科室审核",
+    Accept => "accept" / "采纳",
+    Return => "return" / "退回",
+});
+
+impl ReportState {
+    /// Whether the report counts as delivered by the unit for its period.
+    pub fn is_delivered(self) -> bool {
+        matches!(
+            self,
+            ReportState::Submitted | ReportState::Approved | ReportState::Accepted
+        )
+    }
+
+    /// The state after `action`, or why it cannot be taken. `head_review` is the
+    /// organization's choice to have unit heads approve before the supervisor sees a report.
+    pub fn apply(self, action: ReportAction, head_review: bool) -> Result<ReportState, DomainError> {
+        use ReportAction as A;
+        use ReportState as S;
+        let next = match (self, action) {
+            (S::Draft | S::Returned, A::Edit) => Some(self),
+            (S::Draft | S::Returned, A::Submit) => Some(S::Submitted),
+            (S::Submitted, A::Approve) if head_review => Some(S::Approved),
+            (S::Submitted, A::Accept) if !head_review => Some(S::Accepted),
+            (S::Approved, A::Accept) => Some(S::Accepted),
+            (S::Submitted | S::Approved, A::Return) => Some(S::Returned),
+            _ => None,
+        };
+        next.ok_or_else(|| DomainError::InvalidTransition {
+            from: self.zh().to_string(),
+            action: action.zh().to_string(),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ReportAction as A;
+    use ReportState as S;
+
+    #[test]
+    fn the_happy_path_with_and_without_unit_head_review() {
+        let accepted = S::Draft
+            .apply(A::Submit, false)
+            .and_then(|s| s.apply(A::Accept, false));
+        assert_eq!(accepted, Ok(S::Accepted));
+        let reviewed = S::Draft
+            .apply(A::Submit, true)
+            .and_then(|s| s.apply(A::Approve, true))
+            .and_then(|s| s.apply(A::Accept, true));
+        assert_eq!(reviewed, Ok(S::Accepted));
+    }
+
+    #[test]
+    fn with_head_review_the_supervisor_cannot_skip_the_head() {
+        assert!(S::Submitted.apply(A::Accept, true).is_err());
+        assert!(S::Submitted.apply(A::Approve, false).is_err());
+    }
+
+    #[test]
+    fn returned_reports_are_edited_and_resubmitted() {
+        let returned = S::Submitted.apply(A::Return, false).unwrap();
+        assert_eq!(returned, S::Returned);
+        assert_eq!(returned.apply(A::Edit, false), Ok(S::Returned));
+        assert_eq!(returned.apply(A::Submit, false), Ok(S::Submitted));
+    }
+
+    #[test]
+    fn accepted_reports_are_final() {
+        for action in ReportAction::ALL {
+            let err = S::Accepted.apply(*action, false).unwrap_err();
+            assert_eq!(err.code(), "invalid_transition");
+        }
+        assert!(S::Draft.apply(A::Accept, false).is_err());
+        assert!(S::Draft.apply(A::Return, false).is_err());
+    }
+
+    #[test]
+    fn names_round_trip() {
+        for state in ReportState::ALL {
+            assert_eq!(ReportState::parse(state.as_str()), Ok(*state));
+        }
+        for status in ProgressStatus::ALL {
+            assert_eq!(ProgressStatus::parse(status.as_str()), Ok(*status));
+        }
+        assert!(ProgressStatus::parse("finished").is_err());
+    }
+}
