@@ -71,7 +71,11 @@ pub fn comparator_name(cmp: Comparator) -> &'static str {
 }
 
 fn last_day(year: i32, month: u32) -> Option<NaiveDate> {
-    let (y, m) = if month == 12 { (year + 1, 1) } else { (year, month + 1) };
+    let (y, m) = if month == 12 {
+        (year + 1, 1)
+    } else {
+        (year, month + 1)
+    };
     NaiveDate::from_ymd_opt(y, m, 1)?.pred_opt()
 }
 
@@ -159,7 +163,11 @@ pub fn draft_from(parsed: &ParsedFile, today_year: i32) -> Result<DraftPlan, Dom
             })
             .collect(),
         tasks,
-        warnings: document.warnings.iter().map(|w| w.message.clone()).collect(),
+        warnings: document
+            .warnings
+            .iter()
+            .map(|w| w.message.clone())
+            .collect(),
     })
 }
 

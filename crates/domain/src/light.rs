@@ -61,7 +61,9 @@ impl LightRules {
     }
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, ToSchema)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, ToSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum LightColor {
     Green,
@@ -273,7 +275,10 @@ mod tests {
         let rules = LightRules::default();
         assert_eq!(compute(&rules, &facts, day(3, 25)).color, LightColor::Green);
         let yellow = compute(&rules, &facts, day(3, 30));
-        assert_eq!((yellow.color, codes(&yellow)), (LightColor::Yellow, vec!["report_overdue"]));
+        assert_eq!(
+            (yellow.color, codes(&yellow)),
+            (LightColor::Yellow, vec!["report_overdue"])
+        );
         let red = compute(&rules, &facts, day(4, 10));
         assert_eq!(red.color, LightColor::Red);
         assert!(red.reasons[0].message.contains("逾期 16 天"));
@@ -288,8 +293,14 @@ mod tests {
         };
         let rules = LightRules::default();
         assert_eq!(compute(&rules, &facts, day(6, 1)).color, LightColor::Green);
-        assert_eq!(codes(&compute(&rules, &facts, day(6, 20))), vec!["deadline_near"]);
-        assert_eq!(codes(&compute(&rules, &facts, day(7, 1))), vec!["deadline_passed"]);
+        assert_eq!(
+            codes(&compute(&rules, &facts, day(6, 20))),
+            vec!["deadline_near"]
+        );
+        assert_eq!(
+            codes(&compute(&rules, &facts, day(7, 1))),
+            vec!["deadline_passed"]
+        );
     }
 
     #[test]
@@ -325,7 +336,10 @@ mod tests {
             yellow_lag_percent: 25.0,
             ..LightRules::default()
         };
-        assert_eq!(codes(&compute(&lenient, &facts, day(6, 1))), vec!["reported_lagging"]);
+        assert_eq!(
+            codes(&compute(&lenient, &facts, day(6, 1))),
+            vec!["reported_lagging"]
+        );
     }
 
     #[test]

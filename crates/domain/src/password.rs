@@ -1,8 +1,8 @@
 //! Passwords: the policy of 等保 2.0 level 3 (at least 10 characters mixing at least three
 //! of lower case, upper case, digits and symbols) and argon2id hashing in PHC form.
 
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 
 use crate::DomainError;
 

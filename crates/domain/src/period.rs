@@ -261,7 +261,10 @@ mod tests {
                 assert_eq!(Period::parse(cycle, &period.key()).unwrap(), period);
             }
         }
-        assert_eq!(Period::of_year(Cycle::SemiMonthly, 2026)[3].key(), "2026-02-H2");
+        assert_eq!(
+            Period::of_year(Cycle::SemiMonthly, 2026)[3].key(),
+            "2026-02-H2"
+        );
     }
 
     #[test]
@@ -283,7 +286,10 @@ mod tests {
         assert_eq!(q1.due(20), date(2026, 3, 20));
         assert_eq!(q1.start(), date(2026, 1, 1));
         let h2 = Period::parse(Cycle::SemiMonthly, "2026-04-H2").unwrap();
-        assert_eq!((h2.start(), h2.end()), (date(2026, 4, 16), date(2026, 4, 30)));
+        assert_eq!(
+            (h2.start(), h2.end()),
+            (date(2026, 4, 16), date(2026, 4, 30))
+        );
     }
 
     #[test]

@@ -57,7 +57,10 @@ pub enum Action<'a> {
     /// Issue or close a supervision notice (督办单).
     Supervise(TaskScope<'a>),
     /// Answer a notice addressed to `unit`.
-    AnswerNotice { task: TaskScope<'a>, unit: i64 },
+    AnswerNotice {
+        task: TaskScope<'a>,
+        unit: i64,
+    },
     Comment(TaskScope<'a>),
 }
 
@@ -165,7 +168,10 @@ mod tests {
         assert_eq!(decide(&lead, Action::WriteReport(SCOPE)), Decision::Allow);
         assert_eq!(decide(&co, Action::WriteReport(SCOPE)), Decision::Forbidden);
         assert_eq!(decide(&co, Action::Contribute(SCOPE)), Decision::Allow);
-        assert_eq!(decide(&lead, Action::Contribute(SCOPE)), Decision::Forbidden);
+        assert_eq!(
+            decide(&lead, Action::Contribute(SCOPE)),
+            Decision::Forbidden
+        );
     }
 
     #[test]
@@ -174,11 +180,20 @@ mod tests {
         let head = actor(Role::UnitHead, &[10]);
         let leader = actor(Role::Leader, &[]);
         assert!(decide(&supervisor, Action::ReviewReport(SCOPE)).allowed());
-        assert_eq!(decide(&head, Action::ReviewReport(SCOPE)), Decision::Forbidden);
+        assert_eq!(
+            decide(&head, Action::ReviewReport(SCOPE)),
+            Decision::Forbidden
+        );
         assert!(decide(&head, Action::ApproveReport(SCOPE)).allowed());
-        assert_eq!(decide(&leader, Action::ApproveReport(SCOPE)), Decision::Forbidden);
+        assert_eq!(
+            decide(&leader, Action::ApproveReport(SCOPE)),
+            Decision::Forbidden
+        );
         assert!(decide(&leader, Action::Comment(SCOPE)).allowed());
-        assert_eq!(decide(&leader, Action::WriteReport(SCOPE)), Decision::Forbidden);
+        assert_eq!(
+            decide(&leader, Action::WriteReport(SCOPE)),
+            Decision::Forbidden
+        );
     }
 
     #[test]

@@ -112,7 +112,11 @@ impl ReportState {
 
     /// The state after `action`, or why it cannot be taken. `head_review` is the
     /// organization's choice to have unit heads approve before the supervisor sees a report.
-    pub fn apply(self, action: ReportAction, head_review: bool) -> Result<ReportState, DomainError> {
+    pub fn apply(
+        self,
+        action: ReportAction,
+        head_review: bool,
+    ) -> Result<ReportState, DomainError> {
         use ReportAction as A;
         use ReportState as S;
         let next = match (self, action) {

@@ -56,7 +56,9 @@ impl Role {
             .ok_or_else(|| {
                 DomainError::invalid(
                     "role",
-                    format!("未知角色“{text}”，可选 admin、supervisor、leader、unit_head、reporter"),
+                    format!(
+                        "未知角色“{text}”，可选 admin、supervisor、leader、unit_head、reporter"
+                    ),
                 )
             })
     }

@@ -104,7 +104,9 @@ mod tests {
     #[test]
     fn explicit_months_override_the_line_and_ceilings_are_flat() {
         let mut target = linear(0.0, 10.0);
-        target.monthly = Some(vec![0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 5.0, 10.0, 10.0, 10.0]);
+        target.monthly = Some(vec![
+            0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 5.0, 10.0, 10.0, 10.0,
+        ]);
         assert_eq!(target.expected_at_month_end(6), 0.0);
         assert_eq!(target.lag_percent(0.0, 9), 50.0);
         let ceiling = Trajectory {

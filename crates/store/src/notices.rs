@@ -1,0 +1,226 @@
+//! Supervision notices (督办单) and comments (批示 / 留言) on tasks and reports.
+
+use luoshi_domain::DomainError;
+use serde::Deserialize;
+use utoipa::ToSchema;
+
+use crate::audit::record;
+use crate::sql::Sql;
+use crate::{Audit, Comment, Notice, Page, Paging, Result, Store, StoreError, now};
+
+#[derive(Clone, Debug, Deserialize, ToSchema)]
+pub struct NewNotice {
+    pub unit_id: i64,
+    pub reason: String,
+    /// `YYYY-MM-DD`.
+    pub response_due: String,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct NoticeFilter {
+    pub organization_id: i64,
+    pub task_id: Option<i64>,
+    pub unit_ids: Option<Vec<i64>>,
+    pub state: Option<String>,
+}
+
+const NOTICE_COLUMNS: &str = "SELECT id, task_id, unit_id, reason, response_due, state, issued_by, issued_at, \
+    response, responded_by, responded_at, closed_by, closed_at";
+
+impl Store {
+    pub async fn issue_notice(
+        &self,
+        audit: &Audit,
+        task_id: i64,
+        new: &NewNotice,
+    ) -> Result<Notice> {
+        if new.reason.trim().is_empty() {
+            return Err(DomainError::invalid("reason", "督办事由不能为空").into());
+        }
+        chrono::NaiveDate::parse_from_str(&new.response_due, "%Y-%m-%d")
+            .map_err(|_| DomainError::invalid("response_due", "回复期限应为 YYYY-MM-DD"))?;
+        let issuer = audit
+            .actor_id
+            .ok_or_else(|| DomainError::invalid("user", "须由用户签发"))?;
+        let mut tx = self.write.begin().await?;
+        let notice: Notice = sqlx::query_as(&format!(
+            "INSERT INTO notices (task_id, unit_id, reason, response_due, state, issued_by, issued_at)
+             VALUES ($1, $2, $3, $4, 'open', $5, $6) RETURNING {}",
+            &NOTICE_COLUMNS["SELECT ".len()..]
+        ))
+        .bind(task_id)
+        .bind(new.unit_id)
+        .bind(new.reason.trim().to_string())
+        .bind(new.response_due.clone())
+        .bind(issuer)
+        .bind(now())
+        .fetch_one(&mut *tx)
+        .await?;
+        record::<(), _>(
+            &mut tx,
+            audit,
+            "issue",
+            "notice",
+            Some(notice.id),
+            None,
+            Some(&notice),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(notice)
+    }
+
+    pub async fn notice(&self, id: i64) -> Result<Notice> {
+        sqlx::query_as(&format!("{NOTICE_COLUMNS} FROM notices WHERE id = $1"))
+            .bind(id)
+            .fetch_optional(&self.read)
+            .await?
+            .ok_or(StoreError::NotFound("督办单"))
+    }
+
+    /// The unit's answer (办理情况); an answered notice can be answered again until closed.
+    pub async fn answer_notice(&self, audit: &Audit, id: i64, response: &str) -> Result<Notice> {
+        if response.trim().is_empty() {
+            return Err(DomainError::invalid("response", "办理情况不能为空").into());
+        }
+        self.change_notice(audit, id, "answer", |sql| {
+            sql.push(
+                "UPDATE notices SET state = 'answered', response = ?",
+                response.trim(),
+            );
+            sql.push(", responded_at = ?", now());
+            if let Some(actor) = audit.actor_id {
+                sql.push(", responded_by = ?", actor);
+            }
+            sql.raw(" WHERE state IN ('open', 'answered')");
+        })
+        .await
+    }
+
+    pub async fn close_notice(&self, audit: &Audit, id: i64) -> Result<Notice> {
+        self.change_notice(audit, id, "close", |sql| {
+            sql.push("UPDATE notices SET state = 'closed', closed_at = ?", now());
+            if let Some(actor) = audit.actor_id {
+                sql.push(", closed_by = ?", actor);
+            }
+            sql.raw(" WHERE state IN ('open', 'answered')");
+        })
+        .await
+    }
+
+    async fn change_notice(
+        &self,
+        audit: &Audit,
+        id: i64,
+        action: &str,
+        build: impl FnOnce(&mut Sql),
+    ) -> Result<Notice> {
+        let before = self.notice(id).await?;
+        let mut sql = Sql::default();
+        build(&mut sql);
+        sql.push(" AND id = ?", id);
+        let mut tx = self.write.begin().await?;
+        if sql.query().execute(&mut *tx).await?.rows_affected() == 0 {
+            return Err(StoreError::Conflict("督办单已办结".into()));
+        }
+        let after: Notice = sqlx::query_as(&format!("{NOTICE_COLUMNS} FROM notices WHERE id = $1"))
+            .bind(id)
+            .fetch_one(&mut *tx)
+            .await?;
+        record(
+            &mut tx,
+            audit,
+            action,
+            "notice",
+            Some(id),
+            Some(&before),
+            Some(&after),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(after)
+    }
+
+    pub async fn notices(&self, filter: &NoticeFilter, paging: Paging) -> Result<Page<Notice>> {
+        let mut sql = Sql::new(" FROM notices WHERE 1 = 1");
+        sql.push(
+            " AND task_id IN (SELECT t.id FROM tasks t JOIN plans p ON p.id = t.plan_id WHERE p.organization_id = ?)",
+            filter.organization_id,
+        );
+        if let Some(task) = filter.task_id {
+            sql.push(" AND task_id = ?", task);
+        }
+        if let Some(state) = &filter.state {
+            sql.push(" AND state = ?", state.as_str());
+        }
+        if let Some(units) = &filter.unit_ids {
+            if units.is_empty() {
+                sql.raw(" AND 1 = 0");
+            } else {
+                sql.raw(" AND unit_id IN (");
+                for (i, unit) in units.iter().enumerate() {
+                    sql.push(if i == 0 { "?" } else { ", ?" }, *unit);
+                }
+                sql.raw(")");
+            }
+        }
+        self.page(&sql, NOTICE_COLUMNS, " ORDER BY id DESC", paging)
+            .await
+    }
+
+    pub async fn add_comment(
+        &self,
+        audit: &Audit,
+        task_id: i64,
+        report_id: Option<i64>,
+        body: &str,
+    ) -> Result<Comment> {
+        if body.trim().is_empty() {
+            return Err(DomainError::invalid("body", "评论内容不能为空").into());
+        }
+        if let Some(report) = report_id {
+            if self.report(report).await?.task_id != task_id {
+                return Err(StoreError::NotFound("报送"));
+            }
+        }
+        let author = audit
+            .actor_id
+            .ok_or_else(|| DomainError::invalid("user", "须由用户发表"))?;
+        let mut tx = self.write.begin().await?;
+        let comment: Comment = sqlx::query_as(
+            "INSERT INTO comments (task_id, report_id, author_id, body, created_at) VALUES ($1, $2, $3, $4, $5)
+             RETURNING id, task_id, report_id, author_id, body, created_at",
+        )
+        .bind(task_id)
+        .bind(report_id)
+        .bind(author)
+        .bind(body.trim().to_string())
+        .bind(now())
+        .fetch_one(&mut *tx)
+        .await?;
+        record::<(), _>(
+            &mut tx,
+            audit,
+            "create",
+            "comment",
+            Some(comment.id),
+            None,
+            Some(&comment),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(comment)
+    }
+
+    pub async fn comments(&self, task_id: i64, paging: Paging) -> Result<Page<Comment>> {
+        let mut sql = Sql::new(" FROM comments WHERE 1 = 1");
+        sql.push(" AND task_id = ?", task_id);
+        self.page(
+            &sql,
+            "SELECT id, task_id, report_id, author_id, body, created_at",
+            " ORDER BY id",
+            paging,
+        )
+        .await
+    }
+}

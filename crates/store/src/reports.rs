@@ -1,0 +1,598 @@
+//! Progress reports (进展报送), their target actuals, evidence attachments and co-units'
+//! contributions. The lead unit owes one report per task and period; it moves through
+//! [`ReportState`]; an accepted report is never changed again, a correction is a new version.
+
+use luoshi_domain::DomainError;
+use luoshi_domain::period::{Cycle, Period};
+use luoshi_domain::report::{ProgressStatus, ReportAction, ReportState};
+use serde::Deserialize;
+use sqlx::AnyConnection;
+use utoipa::ToSchema;
+
+use crate::audit::record;
+use crate::sql::Sql;
+use crate::{
+    Actual, Attachment, Audit, Contribution, Page, Paging, Report, Result, Store, StoreError, now,
+};
+
+#[derive(Clone, Debug, Deserialize, ToSchema)]
+pub struct ActualInput {
+    pub target_id: i64,
+    pub value: f64,
+    #[serde(default)]
+    pub note: String,
+}
+
+/// The content of a report; on update, absent fields stay as they are.
+#[derive(Clone, Debug, Default, Deserialize, ToSchema)]
+pub struct ReportInput {
+    pub status: Option<ProgressStatus>,
+    pub narrative: Option<String>,
+    pub actuals: Option<Vec<ActualInput>>,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct ReportFilter {
+    pub organization_id: i64,
+    pub plan_id: Option<i64>,
+    pub task_id: Option<i64>,
+    pub period: Option<String>,
+    pub state: Option<ReportState>,
+    pub unit_id: Option<i64>,
+    /// Restricts to tasks with these ids (a unit role's scope).
+    pub task_ids: Option<Vec<i64>>,
+}
+
+/// Metadata of an uploaded evidence file already saved under `stored_name`.
+#[derive(Clone, Debug)]
+pub struct NewAttachment {
+    pub file_name: String,
+    pub content_type: String,
+    pub size: i64,
+    pub stored_name: String,
+    pub sha256: String,
+}
+
+#[derive(sqlx::FromRow)]
+struct ReportRow {
+    id: i64,
+    task_id: i64,
+    period: String,
+    version: i64,
+    unit_id: Option<i64>,
+    state: String,
+    status: String,
+    narrative: String,
+    return_reason: Option<String>,
+    return_count: i64,
+    created_by: i64,
+    created_at: i64,
+    updated_at: i64,
+    submitted_at: Option<i64>,
+    approved_by: Option<i64>,
+    approved_at: Option<i64>,
+    reviewed_by: Option<i64>,
+    reviewed_at: Option<i64>,
+}
+
+const REPORT_COLUMNS: &str = "SELECT id, task_id, period, version, unit_id, state, status, narrative, \
+    return_reason, return_count, created_by, created_at, updated_at, submitted_at, approved_by, \
+    approved_at, reviewed_by, reviewed_at";
+
+fn state_of(report: &Report) -> Result<ReportState> {
+    ReportState::parse(&report.state).map_err(|e| StoreError::Corrupt(e.to_string()))
+}
+
+async fn load_report(conn: &mut AnyConnection, id: i64) -> Result<Report> {
+    let row: Option<ReportRow> =
+        sqlx::query_as(&format!("{REPORT_COLUMNS} FROM reports WHERE id = $1"))
+            .bind(id)
+            .fetch_optional(&mut *conn)
+            .await?;
+    let row = row.ok_or(StoreError::NotFound("报送"))?;
+    let mut reports = attach_details(conn, vec![row]).await?;
+    Ok(reports.remove(0))
+}
+
+async fn attach_details(conn: &mut AnyConnection, rows: Vec<ReportRow>) -> Result<Vec<Report>> {
+    let mut reports = Vec::with_capacity(rows.len());
+    for row in rows {
+        let actuals: Vec<Actual> = sqlx::query_as(
+            "SELECT target_id, value, note FROM report_actuals WHERE report_id = $1 ORDER BY target_id",
+        )
+        .bind(row.id)
+        .fetch_all(&mut *conn)
+        .await?;
+        let attachments: Vec<Attachment> = sqlx::query_as(
+            "SELECT id, report_id, file_name, content_type, size, stored_name, sha256, uploaded_by, created_at
+             FROM attachments WHERE report_id = $1 ORDER BY id",
+        )
+        .bind(row.id)
+        .fetch_all(&mut *conn)
+        .await?;
+        reports.push(Report {
+            id: row.id,
+            task_id: row.task_id,
+            period: row.period,
+            version: row.version,
+            unit_id: row.unit_id,
+            state: row.state,
+            status: row.status,
+            narrative: row.narrative,
+            return_reason: row.return_reason,
+            return_count: row.return_count,
+            created_by: row.created_by,
+            created_at: row.created_at,
+            updated_at: row.updated_at,
+            submitted_at: row.submitted_at,
+            approved_by: row.approved_by,
+            approved_at: row.approved_at,
+            reviewed_by: row.reviewed_by,
+            reviewed_at: row.reviewed_at,
+            actuals,
+            attachments,
+        });
+    }
+    Ok(reports)
+}
+
+async fn write_actuals(
+    conn: &mut AnyConnection,
+    report_id: i64,
+    task_id: i64,
+    actuals: &[ActualInput],
+) -> Result<()> {
+    let targets: Vec<(i64,)> = sqlx::query_as("SELECT id FROM targets WHERE task_id = $1")
+        .bind(task_id)
+        .fetch_all(&mut *conn)
+        .await?;
+    for actual in actuals {
+        if !targets.iter().any(|(id,)| *id == actual.target_id) {
+            return Err(DomainError::invalid(
+                "actuals",
+                format!("目标 {} 不属于该任务", actual.target_id),
+            )
+            .into());
+        }
+        if !actual.value.is_finite() {
+            return Err(DomainError::invalid("actuals", "实际值须为数字").into());
+        }
+    }
+    sqlx::query("DELETE FROM report_actuals WHERE report_id = $1")
+        .bind(report_id)
+        .execute(&mut *conn)
+        .await?;
+    for actual in actuals {
+        sqlx::query("INSERT INTO report_actuals (report_id, target_id, value, note) VALUES ($1, $2, $3, $4)")
+            .bind(report_id)
+            .bind(actual.target_id)
+            .bind(actual.value)
+            .bind(actual.note.clone())
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(())
+}
+
+impl Store {
+    /// The plan's cycle and year for a task, to read period keys.
+    async fn task_cycle(&self, task_id: i64) -> Result<(Cycle, i32)> {
+        let row: Option<(String, i64)> = sqlx::query_as(
+            "SELECT p.cycle, p.year FROM tasks t JOIN plans p ON p.id = t.plan_id WHERE t.id = $1",
+        )
+        .bind(task_id)
+        .fetch_optional(&self.read)
+        .await?;
+        let (cycle, year) = row.ok_or(StoreError::NotFound("任务"))?;
+        Ok((Cycle::parse(&cycle)?, year as i32))
+    }
+
+    /// Starts the report of `period` for a task (version 1, or the next after a correction
+    /// is needed), optionally submitting it at once.
+    pub async fn create_report(
+        &self,
+        audit: &Audit,
+        task_id: i64,
+        period: &str,
+        unit_id: Option<i64>,
+        input: &ReportInput,
+        submit: bool,
+    ) -> Result<Report> {
+        let (cycle, year) = self.task_cycle(task_id).await?;
+        let period = Period::parse(cycle, period)?;
+        if period.year != year {
+            return Err(
+                DomainError::invalid("period", format!("期次应在计划年度 {year} 年内")).into(),
+            );
+        }
+        let author = audit
+            .actor_id
+            .ok_or_else(|| DomainError::invalid("user", "报送须由用户提交"))?;
+        let mut tx = self.write.begin().await?;
+        let latest: Option<(i64, String)> = sqlx::query_as(
+            "SELECT version, state FROM reports WHERE task_id = $1 AND period = $2 ORDER BY version DESC LIMIT 1",
+        )
+        .bind(task_id)
+        .bind(period.key())
+        .fetch_optional(&mut *tx)
+        .await?;
+        if let Some((_, state)) = &latest {
+            return Err(StoreError::Conflict(if state == "accepted" {
+                "本期报送已采纳；如需更正，请对已采纳的报送发起更正".into()
+            } else {
+                "本期已有报送，请在原报送上修改".into()
+            }));
+        }
+        let at = now();
+        let state = if submit {
+            ReportState::Submitted
+        } else {
+            ReportState::Draft
+        };
+        let (id,): (i64,) = sqlx::query_as(
+            "INSERT INTO reports (task_id, period, version, unit_id, state, status, narrative, return_count,
+                 created_by, created_at, updated_at, submitted_at)
+             VALUES ($1, $2, 1, $3, $4, $5, $6, 0, $7, $8, $8, $9) RETURNING id",
+        )
+        .bind(task_id)
+        .bind(period.key())
+        .bind(unit_id)
+        .bind(state.as_str().to_string())
+        .bind(input.status.unwrap_or(ProgressStatus::InProgress).as_str().to_string())
+        .bind(input.narrative.clone().unwrap_or_default())
+        .bind(author)
+        .bind(at)
+        .bind(submit.then_some(at))
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(|e| crate::org::conflict_on_unique(e, "本期已有报送，请在原报送上修改".into()))?;
+        if let Some(actuals) = &input.actuals {
+            write_actuals(&mut tx, id, task_id, actuals).await?;
+        }
+        let report = load_report(&mut tx, id).await?;
+        record::<(), _>(
+            &mut tx,
+            audit,
+            if submit { "create_submit" } else { "create" },
+            "report",
+            Some(id),
+            None,
+            Some(&report),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(report)
+    }
+
+    pub async fn report(&self, id: i64) -> Result<Report> {
+        let mut conn = self.read.acquire().await?;
+        load_report(&mut conn, id).await
+    }
+
+    pub async fn update_report(
+        &self,
+        audit: &Audit,
+        id: i64,
+        input: &ReportInput,
+    ) -> Result<Report> {
+        let before = self.report(id).await?;
+        state_of(&before)?.apply(ReportAction::Edit, false)?;
+        let mut tx = self.write.begin().await?;
+        let changed = sqlx::query(
+            "UPDATE reports SET status = $1, narrative = $2, updated_at = $3
+             WHERE id = $4 AND state IN ('draft', 'returned')",
+        )
+        .bind(
+            input
+                .status
+                .map(|s| s.as_str().to_string())
+                .unwrap_or(before.status.clone()),
+        )
+        .bind(input.narrative.clone().unwrap_or(before.narrative.clone()))
+        .bind(now())
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+        if changed.rows_affected() == 0 {
+            return Err(StoreError::Conflict("报送状态已变化，请刷新后再试".into()));
+        }
+        if let Some(actuals) = &input.actuals {
+            write_actuals(&mut tx, id, before.task_id, actuals).await?;
+        }
+        let after = load_report(&mut tx, id).await?;
+        record(
+            &mut tx,
+            audit,
+            "update",
+            "report",
+            Some(id),
+            Some(&before),
+            Some(&after),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(after)
+    }
+
+    /// Moves a report through review. `reason` is required to return one.
+    pub async fn transition_report(
+        &self,
+        audit: &Audit,
+        id: i64,
+        action: ReportAction,
+        reason: Option<&str>,
+        head_review: bool,
+    ) -> Result<Report> {
+        let before = self.report(id).await?;
+        let from = state_of(&before)?;
+        let to = from.apply(action, head_review)?;
+        let reason = reason.map(str::trim).filter(|r| !r.is_empty());
+        if action == ReportAction::Return && reason.is_none() {
+            return Err(DomainError::invalid("reason", "退回须填写理由").into());
+        }
+        let at = now();
+        let actor = audit.actor_id;
+        let mut sql = Sql::default();
+        sql.push("UPDATE reports SET state = ?", to.as_str());
+        sql.push(", updated_at = ?", at);
+        match action {
+            ReportAction::Submit => {
+                sql.push(", submitted_at = ?", at);
+            }
+            ReportAction::Approve => {
+                sql.push(", approved_at = ?", at);
+                if let Some(actor) = actor {
+                    sql.push(", approved_by = ?", actor);
+                }
+            }
+            ReportAction::Accept | ReportAction::Return => {
+                sql.push(", reviewed_at = ?", at);
+                if let Some(actor) = actor {
+                    sql.push(", reviewed_by = ?", actor);
+                }
+                if let Some(reason) = reason {
+                    sql.push(", return_reason = ?", reason);
+                    sql.raw(", return_count = return_count + 1");
+                }
+            }
+            ReportAction::Edit => {}
+        }
+        sql.push(" WHERE id = ?", id);
+        sql.push(" AND state = ?", from.as_str());
+        let mut tx = self.write.begin().await?;
+        let changed = sql.query().execute(&mut *tx).await?;
+        if changed.rows_affected() == 0 {
+            return Err(StoreError::Conflict("报送状态已变化，请刷新后再试".into()));
+        }
+        let after = load_report(&mut tx, id).await?;
+        record(
+            &mut tx,
+            audit,
+            action.as_str(),
+            "report",
+            Some(id),
+            Some(&before),
+            Some(&after),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(after)
+    }
+
+    /// Opens a correction of an accepted report: a new draft version with the same content.
+    pub async fn correct_report(&self, audit: &Audit, id: i64) -> Result<Report> {
+        let accepted = self.report(id).await?;
+        if state_of(&accepted)? != ReportState::Accepted {
+            return Err(StoreError::Conflict(
+                "只有已采纳的报送需要以更正方式修改".into(),
+            ));
+        }
+        let author = audit
+            .actor_id
+            .ok_or_else(|| DomainError::invalid("user", "更正须由用户发起"))?;
+        let mut tx = self.write.begin().await?;
+        let at = now();
+        let (new_id,): (i64,) = sqlx::query_as(
+            "INSERT INTO reports (task_id, period, version, unit_id, state, status, narrative, return_count,
+                 created_by, created_at, updated_at)
+             VALUES ($1, $2, $3, $4, 'draft', $5, $6, 0, $7, $8, $8) RETURNING id",
+        )
+        .bind(accepted.task_id)
+        .bind(accepted.period.clone())
+        .bind(accepted.version + 1)
+        .bind(accepted.unit_id)
+        .bind(accepted.status.clone())
+        .bind(accepted.narrative.clone())
+        .bind(author)
+        .bind(at)
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(|e| crate::org::conflict_on_unique(e, "该报送已有更正版本".into()))?;
+        let actuals: Vec<ActualInput> = accepted
+            .actuals
+            .iter()
+            .map(|a| ActualInput {
+                target_id: a.target_id,
+                value: a.value,
+                note: a.note.clone(),
+            })
+            .collect();
+        write_actuals(&mut tx, new_id, accepted.task_id, &actuals).await?;
+        let report = load_report(&mut tx, new_id).await?;
+        record(
+            &mut tx,
+            audit,
+            "correct",
+            "report",
+            Some(new_id),
+            Some(&accepted),
+            Some(&report),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(report)
+    }
+
+    pub async fn reports(&self, filter: &ReportFilter, paging: Paging) -> Result<Page<Report>> {
+        let mut sql = Sql::new(" FROM reports WHERE 1 = 1");
+        sql.push(
+            " AND task_id IN (SELECT t.id FROM tasks t JOIN plans p ON p.id = t.plan_id WHERE p.organization_id = ?)",
+            filter.organization_id,
+        );
+        if let Some(plan) = filter.plan_id {
+            sql.push(
+                " AND task_id IN (SELECT id FROM tasks WHERE plan_id = ?)",
+                plan,
+            );
+        }
+        if let Some(task) = filter.task_id {
+            sql.push(" AND task_id = ?", task);
+        }
+        if let Some(period) = &filter.period {
+            sql.push(" AND period = ?", period.as_str());
+        }
+        if let Some(state) = filter.state {
+            sql.push(" AND state = ?", state.as_str());
+        }
+        if let Some(unit) = filter.unit_id {
+            sql.push(" AND unit_id = ?", unit);
+        }
+        if let Some(ids) = &filter.task_ids {
+            if ids.is_empty() {
+                sql.raw(" AND 1 = 0");
+            } else {
+                sql.raw(" AND task_id IN (");
+                for (i, id) in ids.iter().enumerate() {
+                    sql.push(if i == 0 { "?" } else { ", ?" }, *id);
+                }
+                sql.raw(")");
+            }
+        }
+        let page: Page<ReportRow> = self
+            .page(
+                &sql,
+                REPORT_COLUMNS,
+                " ORDER BY period DESC, task_id, version DESC",
+                paging,
+            )
+            .await?;
+        let mut conn = self.read.acquire().await?;
+        Ok(Page {
+            items: attach_details(&mut conn, page.items).await?,
+            total: page.total,
+            page: page.page,
+            per_page: page.per_page,
+        })
+    }
+
+    pub async fn add_attachment(
+        &self,
+        audit: &Audit,
+        report_id: i64,
+        file: &NewAttachment,
+    ) -> Result<Attachment> {
+        let report = self.report(report_id).await?;
+        state_of(&report)?.apply(ReportAction::Edit, false)?;
+        let uploader = audit
+            .actor_id
+            .ok_or_else(|| DomainError::invalid("user", "附件须由用户上传"))?;
+        let mut tx = self.write.begin().await?;
+        let attachment: Attachment = sqlx::query_as(
+            "INSERT INTO attachments (report_id, file_name, content_type, size, stored_name, sha256, uploaded_by, created_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+             RETURNING id, report_id, file_name, content_type, size, stored_name, sha256, uploaded_by, created_at",
+        )
+        .bind(report_id)
+        .bind(file.file_name.clone())
+        .bind(file.content_type.clone())
+        .bind(file.size)
+        .bind(file.stored_name.clone())
+        .bind(file.sha256.clone())
+        .bind(uploader)
+        .bind(now())
+        .fetch_one(&mut *tx)
+        .await?;
+        record::<(), _>(
+            &mut tx,
+            audit,
+            "attach",
+            "report",
+            Some(report_id),
+            None,
+            Some(&attachment),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(attachment)
+    }
+
+    pub async fn attachment(&self, id: i64) -> Result<Attachment> {
+        sqlx::query_as(
+            "SELECT id, report_id, file_name, content_type, size, stored_name, sha256, uploaded_by, created_at
+             FROM attachments WHERE id = $1",
+        )
+        .bind(id)
+        .fetch_optional(&self.read)
+        .await?
+        .ok_or(StoreError::NotFound("附件"))
+    }
+
+    pub async fn add_contribution(
+        &self,
+        audit: &Audit,
+        task_id: i64,
+        period: &str,
+        unit_id: i64,
+        body: &str,
+    ) -> Result<Contribution> {
+        let (cycle, _) = self.task_cycle(task_id).await?;
+        let period = Period::parse(cycle, period)?;
+        if body.trim().is_empty() {
+            return Err(DomainError::invalid("body", "配合情况不能为空").into());
+        }
+        let author = audit
+            .actor_id
+            .ok_or_else(|| DomainError::invalid("user", "须由用户提交"))?;
+        let mut tx = self.write.begin().await?;
+        let contribution: Contribution = sqlx::query_as(
+            "INSERT INTO contributions (task_id, period, unit_id, author_id, body, created_at)
+             VALUES ($1, $2, $3, $4, $5, $6) RETURNING id, task_id, period, unit_id, author_id, body, created_at",
+        )
+        .bind(task_id)
+        .bind(period.key())
+        .bind(unit_id)
+        .bind(author)
+        .bind(body.trim().to_string())
+        .bind(now())
+        .fetch_one(&mut *tx)
+        .await?;
+        record::<(), _>(
+            &mut tx,
+            audit,
+            "create",
+            "contribution",
+            Some(contribution.id),
+            None,
+            Some(&contribution),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(contribution)
+    }
+
+    pub async fn contributions(
+        &self,
+        task_id: i64,
+        period: Option<&str>,
+    ) -> Result<Vec<Contribution>> {
+        let mut sql = Sql::new(
+            "SELECT id, task_id, period, unit_id, author_id, body, created_at FROM contributions WHERE 1 = 1",
+        );
+        sql.push(" AND task_id = ?", task_id);
+        if let Some(period) = period {
+            sql.push(" AND period = ?", period);
+        }
+        sql.raw(" ORDER BY id");
+        Ok(sql.query_as().fetch_all(&self.read).await?)
+    }
+}
