@@ -4,11 +4,14 @@
 
 mod eval;
 mod outline;
+mod service;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
+
+use service::{Location, UnitCommand, UserCommand};
 
 #[derive(Parser)]
 #[command(
@@ -19,6 +22,8 @@ use clap::{Parser, Subcommand, ValueEnum};
 struct Cli {
     #[command(subcommand)]
     command: Command,
+    #[command(flatten)]
+    location: Location,
 }
 
 #[derive(Subcommand)]
@@ -45,6 +50,58 @@ enum Command {
         #[arg(long, default_value_t = 5)]
         worst: usize,
     },
+    /// Serve the tracking service (JSON API under /api/v1).
+    Serve {
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        addr: std::net::SocketAddr,
+        /// Mark session cookies Secure (when a proxy terminates HTTPS in front).
+        #[arg(long)]
+        secure_cookies: bool,
+        /// Take client addresses from X-Forwarded-For (only behind a trusted proxy).
+        #[arg(long)]
+        trust_proxy: bool,
+    },
+    /// Read a plan document and store it as a draft plan; prints its id and a summary.
+    Import {
+        file: PathBuf,
+        /// Publish at once (refused while unit names are unmatched).
+        #[arg(long)]
+        publish: bool,
+        #[arg(long)]
+        organization: Option<String>,
+    },
+    /// Manage users.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+    /// Manage units (科室、中心、直属单位、学校).
+    Unit {
+        #[command(subcommand)]
+        command: UnitCommand,
+    },
+    /// API tokens for scripts.
+    Token {
+        #[command(subcommand)]
+        command: TokenCommand,
+    },
+    /// Consistent online copy of the SQLite database (PostgreSQL: use pg_dump).
+    Backup {
+        #[arg(long)]
+        to: PathBuf,
+    },
+    /// Replace the SQLite database with a backup (stop the server first).
+    Restore { file: PathBuf },
+}
+
+#[derive(Subcommand)]
+enum TokenCommand {
+    /// Create a token for USER and print it once.
+    Create {
+        user: String,
+        #[arg(long, default_value = "script")]
+        name: String,
+    },
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -55,6 +112,7 @@ enum Format {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    let location = cli.location;
     match cli.command {
         Command::Parse {
             file,
@@ -74,6 +132,55 @@ fn main() -> ExitCode {
                 ExitCode::from(2)
             }
         },
+        Command::Serve {
+            addr,
+            secure_cookies,
+            trust_proxy,
+        } => {
+            tracing_subscriber::fmt()
+                .with_env_filter(
+                    tracing_subscriber::EnvFilter::try_from_default_env()
+                        .unwrap_or_else(|_| "info".into()),
+                )
+                .init();
+            run(
+                "serve",
+                service::serve(&location, addr, secure_cookies, trust_proxy),
+            )
+        }
+        Command::Import {
+            file,
+            publish,
+            organization,
+        } => run(
+            "import",
+            service::import(&location, &file, publish, organization.as_deref()),
+        ),
+        Command::User { command } => run("user", service::user(&location, command)),
+        Command::Unit { command } => run("unit", service::unit(&location, command)),
+        Command::Token {
+            command: TokenCommand::Create { user, name },
+        } => run("token", service::token(&location, &user, &name)),
+        Command::Backup { to } => run("backup", service::backup(&location, &to)),
+        Command::Restore { file } => run("restore", service::restore(&location, &file)),
+    }
+}
+
+/// Runs an async command; errors become one line on stderr and exit code 2.
+fn run(name: &str, command: impl std::future::Future<Output = anyhow::Result<()>>) -> ExitCode {
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(runtime) => runtime,
+        Err(error) => {
+            eprintln!("luoshi {name}: cannot start: {error}");
+            return ExitCode::from(2);
+        }
+    };
+    match runtime.block_on(command) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("luoshi {name}: {error:#}");
+            ExitCode::from(2)
+        }
     }
 }
 

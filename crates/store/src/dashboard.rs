@@ -198,8 +198,7 @@ impl PlanFacts {
             .collect();
         let accepted = reports
             .iter()
-            .filter(|r| state(r) == Some(ReportState::Accepted))
-            .next_back();
+            .rfind(|r| state(r) == Some(ReportState::Accepted));
         let done_period = accepted
             .filter(|r| status(r) == Some(ProgressStatus::Done))
             .map(|r| r.period.clone());

@@ -178,10 +178,10 @@ impl Store {
         if body.trim().is_empty() {
             return Err(DomainError::invalid("body", "评论内容不能为空").into());
         }
-        if let Some(report) = report_id {
-            if self.report(report).await?.task_id != task_id {
-                return Err(StoreError::NotFound("报送"));
-            }
+        if let Some(report) = report_id
+            && self.report(report).await?.task_id != task_id
+        {
+            return Err(StoreError::NotFound("报送"));
         }
         let author = audit
             .actor_id

@@ -61,6 +61,15 @@ pub struct OrganizationPatch {
     pub light_rules: Option<LightRules>,
 }
 
+/// A change to what a user may do; absent fields stay as they are.
+#[derive(Clone, Debug, Default)]
+pub struct AccessChange {
+    pub role: Option<Role>,
+    pub units: Option<Vec<i64>>,
+    pub disabled: Option<bool>,
+    pub display_name: Option<String>,
+}
+
 /// What login needs to know about an account.
 #[derive(Clone, Debug)]
 pub struct Credentials {
@@ -530,17 +539,23 @@ impl Store {
         Ok(())
     }
 
-    /// Changes role, units or the disabled flag: a permission change, audited with both sides.
+    /// Changes role, units, display name or the disabled flag: a permission change, audited
+    /// with both sides.
     pub async fn update_user_access(
         &self,
         audit: &Audit,
         organization_id: i64,
         id: i64,
-        role: Option<Role>,
-        units: Option<&[i64]>,
-        disabled: Option<bool>,
-        display_name: Option<&str>,
+        change: &AccessChange,
     ) -> Result<User> {
+        let AccessChange {
+            role,
+            units,
+            disabled,
+            display_name,
+        } = change;
+        let (role, units, disabled, display_name) =
+            (*role, units.as_deref(), *disabled, display_name.as_deref());
         let before = self.user(id).await?;
         if before.organization_id != organization_id {
             return Err(StoreError::NotFound("用户"));

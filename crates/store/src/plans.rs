@@ -425,7 +425,12 @@ impl Store {
             .bind(at)
             .fetch_one(&mut *tx)
             .await?;
-            for (role, names) in [("lead", &task.lead_units), ("co", &task.co_units)] {
+            for role in ["lead", "co"] {
+                let names = if role == "lead" {
+                    &task.lead_units
+                } else {
+                    &task.co_units
+                };
                 for name in names {
                     let unit = match_name(name, &known).unit();
                     insert_assignment(&mut tx, task_id, role, name, unit).await?;
@@ -963,13 +968,15 @@ impl Store {
                     .await?;
             found.ok_or_else(|| DomainError::invalid("section_id", "该部分不属于此计划"))?;
         }
-        for unit in input
+        let units: Vec<i64> = input
             .lead_units
             .iter()
             .chain(input.co_units.iter())
             .flatten()
-        {
-            self.unit_in(plan.organization_id, *unit).await?;
+            .copied()
+            .collect();
+        for unit in units {
+            self.unit_in(plan.organization_id, unit).await?;
         }
         Ok(())
     }
@@ -1029,7 +1036,12 @@ impl Store {
         task_id: i64,
         input: &TaskInput,
     ) -> Result<()> {
-        for (role, units) in [("lead", &input.lead_units), ("co", &input.co_units)] {
+        for role in ["lead", "co"] {
+            let units = if role == "lead" {
+                &input.lead_units
+            } else {
+                &input.co_units
+            };
             let Some(units) = units else { continue };
             sqlx::query("DELETE FROM task_units WHERE task_id = $1 AND role = $2")
                 .bind(task_id)
@@ -1200,7 +1212,12 @@ impl Store {
                 .chain(&kept.co_units)
                 .map(|a| (a.written_name.clone(), a.unit_id))
                 .collect();
-            for (role, assignments) in [("lead", &task.lead_units), ("co", &task.co_units)] {
+            for role in ["lead", "co"] {
+                let assignments = if role == "lead" {
+                    &task.lead_units
+                } else {
+                    &task.co_units
+                };
                 for a in assignments {
                     if !known.contains(&(a.written_name.clone(), a.unit_id)) {
                         insert_assignment(&mut tx, keep, role, &a.written_name, a.unit_id).await?;
@@ -1295,7 +1312,12 @@ impl Store {
         .bind(now())
         .fetch_one(&mut *tx)
         .await?;
-        for (role, assignments) in [("lead", &original.lead_units), ("co", &original.co_units)] {
+        for role in ["lead", "co"] {
+            let assignments = if role == "lead" {
+                &original.lead_units
+            } else {
+                &original.co_units
+            };
             for a in assignments {
                 insert_assignment(&mut tx, new_id, role, &a.written_name, a.unit_id).await?;
             }
@@ -1330,23 +1352,24 @@ impl Store {
     }
 
     fn check_target(input: &TargetInput) -> Result<()> {
-        if let Some(cmp) = &input.comparator {
-            if !COMPARATORS.contains(&cmp.as_str()) {
-                return Err(DomainError::invalid(
-                    "comparator",
-                    format!("应为 {} 之一", COMPARATORS.join("、")),
-                )
-                .into());
-            }
+        if let Some(cmp) = &input.comparator
+            && !COMPARATORS.contains(&cmp.as_str())
+        {
+            return Err(DomainError::invalid(
+                "comparator",
+                format!("应为 {} 之一", COMPARATORS.join("、")),
+            )
+            .into());
         }
-        if let Some(values) = &input.trajectory {
-            if !values.is_empty() && values.len() != 12 {
-                return Err(DomainError::invalid(
-                    "trajectory",
-                    "序时进度应为 12 个月末值，或留空按线性计算",
-                )
-                .into());
-            }
+        if let Some(values) = &input.trajectory
+            && !values.is_empty()
+            && values.len() != 12
+        {
+            return Err(DomainError::invalid(
+                "trajectory",
+                "序时进度应为 12 个月末值，或留空按线性计算",
+            )
+            .into());
         }
         Ok(())
     }
@@ -1561,4 +1584,15 @@ async fn load_target(conn: &mut AnyConnection, id: i64) -> Result<Target> {
     .fetch_optional(conn)
     .await?;
     row.ok_or(StoreError::NotFound("目标"))?.try_into()
+}
+
+impl Store {
+    /// The task a target belongs to.
+    pub async fn target_task(&self, target_id: i64) -> Result<i64> {
+        let row: Option<(i64,)> = sqlx::query_as("SELECT task_id FROM targets WHERE id = $1")
+            .bind(target_id)
+            .fetch_optional(&self.read)
+            .await?;
+        Ok(row.ok_or(StoreError::NotFound("目标"))?.0)
+    }
 }

@@ -15,7 +15,8 @@ const PLAN: &str = "某县教育局2026年工作要点\n\
     二、加强安全管理\n\
     3.校园安全。完成校舍安全排查。（责任单位：安全科）\n";
 
-async fn postgres_url() -> Option<String> {
+/// A fresh schema on the test server: its URL, and a pool to drop it with afterwards.
+async fn postgres_url() -> Option<(String, String, sqlx::PgPool)> {
     let base = std::env::var("LUOSHI_TEST_POSTGRES").ok()?;
     let schema = format!("conformance_{}_{}", std::process::id(), now());
     let admin = sqlx::PgPool::connect(&base)
@@ -27,7 +28,7 @@ async fn postgres_url() -> Option<String> {
         .unwrap();
     let separator = if base.contains('?') { '&' } else { '?' };
     let url = format!("{base}{separator}options=-csearch_path%3D{schema}");
-    Some(url)
+    Some((url, schema, admin))
 }
 
 /// No role can change the log; neither can anyone with a database connection.
@@ -425,7 +426,13 @@ async fn conformance_on_sqlite() {
 #[tokio::test]
 async fn conformance_on_postgres() {
     match postgres_url().await {
-        Some(url) => story(&url).await,
+        Some((url, schema, admin)) => {
+            story(&url).await;
+            sqlx::query(&format!("DROP SCHEMA {schema} CASCADE"))
+                .execute(&admin)
+                .await
+                .unwrap();
+        }
         None => eprintln!("LUOSHI_TEST_POSTGRES not set: PostgreSQL conformance skipped"),
     }
 }

@@ -1,1 +1,136 @@
-//! placeholder
+//! Luoshi's HTTP service: the JSON API under `/api/v1`.
+//!
+//! The service keeps no state of its own: sessions, login attempts and everything else
+//! live in the database, and lights are computed on read, so several `luoshi serve`
+//! processes can share one PostgreSQL behind a load balancer.
+//!
+//! Every handler states its permission check through [`luoshi_domain::policy::decide`];
+//! the request's [`auth::Caller`] carries the actor (role and units) it is decided for.
+
+pub mod api;
+pub mod auth;
+pub mod error;
+mod openapi;
+mod uploads;
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::Router;
+use axum::http::{HeaderValue, header};
+use chrono::NaiveDate;
+use luoshi_store::Store;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::TraceLayer;
+
+/// How the service runs; built by the CLI from flags and environment.
+#[derive(Clone, Debug)]
+pub struct Config {
+    /// Uploaded plans and evidence are kept under `<data_dir>/files`, outside any web root.
+    pub data_dir: PathBuf,
+    /// Largest plan document accepted.
+    pub max_plan_bytes: usize,
+    /// Largest evidence attachment accepted.
+    pub max_attachment_bytes: usize,
+    /// Mark cookies `Secure` (set when served behind HTTPS).
+    pub secure_cookies: bool,
+    /// Take the client address from `X-Forwarded-For` (only behind a trusted proxy).
+    pub trust_proxy: bool,
+    /// Pretend today is this date (demos, training, tests); the real date otherwise.
+    pub today: Option<NaiveDate>,
+}
+
+impl Config {
+    pub fn new(data_dir: PathBuf) -> Config {
+        Config {
+            data_dir,
+            max_plan_bytes: 50 * 1024 * 1024,
+            max_attachment_bytes: 20 * 1024 * 1024,
+            secure_cookies: false,
+            trust_proxy: false,
+            today: None,
+        }
+    }
+}
+
+#[derive(Clone)]
+pub struct AppState {
+    pub store: Store,
+    pub config: Arc<Config>,
+}
+
+impl AppState {
+    pub fn new(store: Store, config: Config) -> AppState {
+        AppState {
+            store,
+            config: Arc::new(config),
+        }
+    }
+
+    /// Today in China (UTC+8), where every bureau is; or the configured date.
+    pub fn today(&self) -> NaiveDate {
+        self.config
+            .today
+            .unwrap_or_else(|| (chrono::Utc::now() + chrono::Duration::hours(8)).date_naive())
+    }
+}
+
+/// The whole application as one router.
+pub fn app(state: AppState) -> Router {
+    let body_limit = state
+        .config
+        .max_plan_bytes
+        .max(state.config.max_attachment_bytes)
+        + 64 * 1024;
+    api::routes()
+        .layer(axum::extract::DefaultBodyLimit::max(body_limit))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("no-store"),
+        ))
+        .layer(TimeoutLayer::with_status_code(
+            axum::http::StatusCode::REQUEST_TIMEOUT,
+            Duration::from_secs(120),
+        ))
+        .layer(CatchPanicLayer::new())
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}
+
+/// Serves until Ctrl-C or SIGTERM.
+pub async fn serve(state: AppState, listener: tokio::net::TcpListener) -> std::io::Result<()> {
+    axum::serve(
+        listener,
+        app(state).into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        if let Ok(mut signal) =
+            tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
+            signal.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = terminate => {},
+    }
+}

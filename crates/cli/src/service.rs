@@ -1,0 +1,481 @@
+//! The commands that work on a Luoshi database: serve, import, user, unit, token, backup,
+//! restore. Each opens the store from `--database` / `DATABASE_URL`, or SQLite inside
+//! `--data-dir`, and acts as `system:cli` in the audit log.
+
+use std::io::Read;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result, anyhow, bail};
+use chrono::Datelike;
+use clap::{Args, Subcommand};
+use luoshi_domain::import::draft_from;
+use luoshi_domain::password;
+use luoshi_domain::role::Role;
+use luoshi_store::{
+    Audit, ImportSource, NewUnit, NewUser, Organization, Paging, Store, secret_hash, sqlite_url_in,
+};
+
+/// Where the data lives; every database command takes these.
+#[derive(Args, Clone, Debug)]
+pub struct Location {
+    /// Directory for the SQLite database and uploaded files.
+    #[arg(
+        long,
+        global = true,
+        default_value = "luoshi-data",
+        env = "LUOSHI_DATA_DIR"
+    )]
+    pub data_dir: PathBuf,
+    /// Database URL: sqlite://PATH or postgres://USER@HOST/DB (default: SQLite in the data dir).
+    #[arg(long, global = true, env = "DATABASE_URL")]
+    pub database: Option<String>,
+}
+
+impl Location {
+    pub fn url(&self) -> String {
+        self.database
+            .clone()
+            .unwrap_or_else(|| sqlite_url_in(&self.data_dir))
+    }
+
+    pub async fn open(&self) -> Result<Store> {
+        std::fs::create_dir_all(&self.data_dir)
+            .with_context(|| format!("cannot create data directory {}", self.data_dir.display()))?;
+        Store::connect(&self.url())
+            .await
+            .with_context(|| format!("cannot open the database {}", redact(&self.url())))
+    }
+}
+
+/// Hides a password in a database URL before printing it.
+fn redact(url: &str) -> String {
+    match (url.find("://"), url.find('@')) {
+        (Some(scheme), Some(at)) if at > scheme => {
+            let credentials = &url[scheme + 3..at];
+            match credentials.split_once(':') {
+                Some((user, _)) => format!("{}{user}:***{}", &url[..scheme + 3], &url[at..]),
+                None => url.to_string(),
+            }
+        }
+        _ => url.to_string(),
+    }
+}
+
+#[derive(Subcommand)]
+pub enum UserCommand {
+    /// Create a user. Without --password-stdin a temporary password is printed, to be
+    /// changed at first login.
+    Add {
+        username: String,
+        #[arg(long)]
+        role: String,
+        /// Display name (defaults to the user name).
+        #[arg(long)]
+        name: Option<String>,
+        /// Unit id the user belongs to (repeat for several).
+        #[arg(long = "unit")]
+        units: Vec<i64>,
+        /// Organization name; created if the database has none yet.
+        #[arg(long)]
+        organization: Option<String>,
+        /// Read the password from standard input instead of generating one.
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// Reset a password: a temporary one is printed (or read with --password-stdin); it must
+    /// be changed at next login.
+    Passwd {
+        username: String,
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    List,
+}
+
+#[derive(Subcommand)]
+pub enum UnitCommand {
+    Add {
+        name: String,
+        /// department, center, subordinate, county, school or other.
+        #[arg(long, default_value = "department")]
+        kind: String,
+        #[arg(long)]
+        parent: Option<i64>,
+        /// Abbreviations used in plans, comma-separated (基教科,基教).
+        #[arg(long, value_delimiter = ',')]
+        abbr: Vec<String>,
+        #[arg(long)]
+        organization: Option<String>,
+    },
+    List {
+        #[arg(long)]
+        organization: Option<String>,
+    },
+}
+
+/// The organization a command acts on: the one named, or the only one.
+async fn organization(store: &Store, name: Option<&str>, create: bool) -> Result<Organization> {
+    let all = store.organizations().await?;
+    match name {
+        Some(name) => {
+            if let Some(found) = all.into_iter().find(|o| o.name == name) {
+                Ok(found)
+            } else if create {
+                Ok(store.create_organization(&Audit::cli(), name).await?)
+            } else {
+                bail!("no organization named {name:?}")
+            }
+        }
+        None => match all.len() {
+            1 => Ok(all.into_iter().next().expect("one")),
+            0 => bail!(
+                "the database has no organization yet: pass --organization \"某县教育局\" to create it"
+            ),
+            _ => bail!("several organizations exist: pass --organization NAME"),
+        },
+    }
+}
+
+fn read_password(from_stdin: bool) -> Result<(String, bool)> {
+    if from_stdin {
+        let mut text = String::new();
+        std::io::stdin().read_to_string(&mut text)?;
+        let password = text.trim_end_matches(['\r', '\n']).to_string();
+        password::check_policy(&password).map_err(|e| anyhow!("{e}"))?;
+        Ok((password, false))
+    } else {
+        Ok((password::generate(), true))
+    }
+}
+
+pub async fn user(location: &Location, command: UserCommand) -> Result<()> {
+    let store = location.open().await?;
+    match command {
+        UserCommand::Add {
+            username,
+            role,
+            name,
+            units,
+            organization: org,
+            password_stdin,
+        } => {
+            let role = Role::parse(&role).map_err(|e| anyhow!("{e}"))?;
+            if role.is_unit_role() && units.is_empty() {
+                bail!(
+                    "a {} must belong to a unit: pass --unit ID (see `luoshi unit list`)",
+                    role.as_str()
+                );
+            }
+            let organization = organization(&store, org.as_deref(), true).await?;
+            let (password, generated) = read_password(password_stdin)?;
+            let user = store
+                .create_user(
+                    &Audit::cli(),
+                    organization.id,
+                    &NewUser {
+                        display_name: name.unwrap_or_else(|| username.clone()),
+                        username,
+                        role,
+                        password_hash: password::hash(&password),
+                        must_change_password: generated,
+                        units,
+                    },
+                )
+                .await?;
+            println!(
+                "created user {} (id {}, {}) in {}",
+                user.username,
+                user.id,
+                role.as_str(),
+                organization.name
+            );
+            if generated {
+                println!("temporary password: {password}\n(it must be changed at first login)");
+            }
+        }
+        UserCommand::Passwd {
+            username,
+            password_stdin,
+        } => {
+            let credentials = store
+                .credentials(&username)
+                .await?
+                .ok_or_else(|| anyhow!("no user named {username:?}"))?;
+            let (password, generated) = read_password(password_stdin)?;
+            store
+                .set_password(
+                    &Audit::cli(),
+                    credentials.user.id,
+                    &password::hash(&password),
+                    true,
+                )
+                .await?;
+            println!("password of {username} reset; it must be changed at next login");
+            if generated {
+                println!("temporary password: {password}");
+            }
+        }
+        UserCommand::List => {
+            for organization in store.organizations().await? {
+                println!("{} (organization {})", organization.name, organization.id);
+                let users = store
+                    .users(organization.id, None, None, Paging::all())
+                    .await?;
+                for user in users.items {
+                    println!(
+                        "  {:>4}  {:<20} {:<11} units {:?}{}{}",
+                        user.id,
+                        user.username,
+                        user.role.as_str(),
+                        user.units,
+                        if user.disabled { "  disabled" } else { "" },
+                        if user.must_change_password {
+                            "  must change password"
+                        } else {
+                            ""
+                        }
+                    );
+                }
+            }
+        }
+    }
+    store.close().await;
+    Ok(())
+}
+
+pub async fn unit(location: &Location, command: UnitCommand) -> Result<()> {
+    let store = location.open().await?;
+    match command {
+        UnitCommand::Add {
+            name,
+            kind,
+            parent,
+            abbr,
+            organization: org,
+        } => {
+            let organization = organization(&store, org.as_deref(), true).await?;
+            let unit = store
+                .create_unit(
+                    &Audit::cli(),
+                    organization.id,
+                    &NewUnit {
+                        name,
+                        kind,
+                        parent_id: parent,
+                        abbreviations: abbr,
+                    },
+                )
+                .await?;
+            println!("created unit {} (id {})", unit.name, unit.id);
+        }
+        UnitCommand::List { organization: org } => {
+            let organization = organization(&store, org.as_deref(), false).await?;
+            for unit in store.units(organization.id).await? {
+                println!(
+                    "{:>4}  {:<24} {:<12} parent {:<6} abbreviations {}",
+                    unit.id,
+                    unit.name,
+                    unit.kind,
+                    unit.parent_id
+                        .map(|p| p.to_string())
+                        .unwrap_or_else(|| "-".into()),
+                    unit.abbreviations.join("、")
+                );
+            }
+        }
+    }
+    store.close().await;
+    Ok(())
+}
+
+pub async fn import(
+    location: &Location,
+    file: &Path,
+    publish: bool,
+    org: Option<&str>,
+) -> Result<()> {
+    let name = file.display().to_string();
+    let bytes = std::fs::read(file).with_context(|| format!("cannot read {name}"))?;
+    let parsed = luoshi_plandoc::parse(&name, &bytes).map_err(|e| anyhow!("{e}"))?;
+    let draft = draft_from(&parsed, chrono::Utc::now().year()).map_err(|e| anyhow!("{e}"))?;
+    let store = location.open().await?;
+    let organization = organization(&store, org, false).await?;
+    let files = location.data_dir.join("files");
+    std::fs::create_dir_all(&files)?;
+    let stored_name = secret_hash(&format!("{name}{}", luoshi_store::now()));
+    std::fs::write(files.join(&stored_name), &bytes)?;
+    let file_name = file
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or(name.clone());
+    let source = ImportSource {
+        file_name,
+        stored_file: Some(stored_name),
+        text: parsed.text.clone(),
+    };
+    let plan = store
+        .import_plan(&Audit::cli(), organization.id, &draft, &source)
+        .await?;
+    println!(
+        "plan {}: {} ({}), {} sections, {} tasks, draft",
+        plan.id,
+        plan.title,
+        plan.year,
+        draft.sections.len(),
+        draft.tasks.len()
+    );
+    for warning in &draft.warnings {
+        println!("  check: {warning}");
+    }
+    let unmatched = store.unmatched_unit_names(plan.id).await?;
+    if !unmatched.is_empty() {
+        println!(
+            "units not matched to any unit yet (map them in review, or add them with `luoshi unit add` and re-import):"
+        );
+        for name in &unmatched {
+            println!("  {} ({} tasks)", name.written_name, name.tasks);
+        }
+    }
+    if publish {
+        let published = store
+            .publish_plan(&Audit::cli(), organization.id, plan.id)
+            .await?;
+        println!(
+            "published plan {} as version {}",
+            published.id, published.version
+        );
+    }
+    store.close().await;
+    Ok(())
+}
+
+pub async fn token(location: &Location, username: &str, name: &str) -> Result<()> {
+    let store = location.open().await?;
+    let credentials = store
+        .credentials(username)
+        .await?
+        .ok_or_else(|| anyhow!("no user named {username:?}"))?;
+    let secret = luoshi_web::auth::new_secret();
+    store
+        .create_api_token(
+            &Audit::cli(),
+            credentials.user.id,
+            name,
+            &secret_hash(&secret),
+        )
+        .await?;
+    println!("{secret}");
+    eprintln!(
+        "API token for {username}: send it as `Authorization: Bearer …`; it is shown only now."
+    );
+    store.close().await;
+    Ok(())
+}
+
+pub async fn backup(location: &Location, to: &Path) -> Result<()> {
+    let store = location.open().await?;
+    store.backup_sqlite(to).await?;
+    println!(
+        "backed up to {} (a consistent copy taken while the database is in use)",
+        to.display()
+    );
+    store.close().await;
+    Ok(())
+}
+
+/// Replaces the SQLite database with a backup; the current one is kept beside it.
+pub async fn restore(location: &Location, from: &Path) -> Result<()> {
+    if location
+        .database
+        .as_deref()
+        .is_some_and(|url| !url.starts_with("sqlite:"))
+    {
+        bail!("restore is for SQLite; restore PostgreSQL with pg_restore or psql (see README)");
+    }
+    let candidate = Store::connect(&format!("sqlite://{}?mode=ro", from.display()))
+        .await
+        .with_context(|| format!("{} is not a Luoshi SQLite database", from.display()))?;
+    let organizations = candidate
+        .organizations()
+        .await
+        .with_context(|| format!("{} is not a Luoshi database", from.display()))?;
+    candidate.close().await;
+    let target = location.data_dir.join("luoshi.db");
+    std::fs::create_dir_all(&location.data_dir)?;
+    if target.exists() {
+        let kept = location
+            .data_dir
+            .join(format!("luoshi.db.before-restore-{}", luoshi_store::now()));
+        std::fs::rename(&target, &kept)?;
+        println!("current database kept as {}", kept.display());
+    }
+    for suffix in ["-wal", "-shm"] {
+        let side = location.data_dir.join(format!("luoshi.db{suffix}"));
+        if side.exists() {
+            std::fs::remove_file(side)?;
+        }
+    }
+    std::fs::copy(from, &target)?;
+    println!(
+        "restored {} ({} organizations); start `luoshi serve` again",
+        from.display(),
+        organizations.len()
+    );
+    Ok(())
+}
+
+pub async fn serve(
+    location: &Location,
+    addr: SocketAddr,
+    secure_cookies: bool,
+    trust_proxy: bool,
+) -> Result<()> {
+    let store = location.open().await?;
+    if store.count_users().await? == 0 {
+        println!("The database has no users yet. Create the first admin with:");
+        println!(
+            "  luoshi user add admin --role admin --organization \"某县教育局\" --data-dir {}",
+            location.data_dir.display()
+        );
+        println!("(or POST /api/v1/setup once). Nothing has a default password.");
+    }
+    let mut config = luoshi_web::Config::new(location.data_dir.clone());
+    config.secure_cookies = secure_cookies;
+    config.trust_proxy = trust_proxy;
+    if let Ok(today) = std::env::var("LUOSHI_TODAY") {
+        config.today = Some(
+            chrono::NaiveDate::parse_from_str(&today, "%Y-%m-%d")
+                .with_context(|| format!("LUOSHI_TODAY={today} is not YYYY-MM-DD"))?,
+        );
+    }
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .with_context(|| format!("cannot listen on {addr}"))?;
+    println!(
+        "Luoshi is serving on http://{} (database {})",
+        listener.local_addr()?,
+        redact(&location.url())
+    );
+    luoshi_web::serve(luoshi_web::AppState::new(store.clone(), config), listener).await?;
+    store.close().await;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::redact;
+
+    #[test]
+    fn passwords_in_database_urls_are_not_printed() {
+        assert_eq!(
+            redact("postgres://luoshi:secret@db/luoshi"),
+            "postgres://luoshi:***@db/luoshi"
+        );
+        assert_eq!(
+            redact("postgres://luoshi@db/luoshi"),
+            "postgres://luoshi@db/luoshi"
+        );
+        assert_eq!(redact("sqlite://data/luoshi.db"), "sqlite://data/luoshi.db");
+    }
+}

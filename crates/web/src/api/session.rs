@@ -1,0 +1,272 @@
+//! First-run setup, login, logout, the current user, password change, API tokens.
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use luoshi_domain::password;
+use luoshi_domain::role::Role;
+use luoshi_store::{Audit, NewUser, Organization, User, secret_hash};
+use serde::Deserialize;
+use serde_json::json;
+
+use super::Body;
+use crate::AppState;
+use crate::auth::{self, Caller, ClientIp, Credential};
+use crate::error::{ApiError, ApiResult};
+
+#[derive(Deserialize)]
+pub struct Setup {
+    pub organization: String,
+    pub username: String,
+    pub display_name: String,
+    pub password: String,
+}
+
+/// Creates the organization and its first admin, only while nobody exists.
+pub async fn setup(
+    State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
+    Body(input): Body<Setup>,
+) -> ApiResult<Response> {
+    if state.store.count_users().await? > 0 {
+        return Err(ApiError::new(
+            StatusCode::CONFLICT,
+            "already_set_up",
+            "系统已初始化，请直接登录",
+        ));
+    }
+    password::check_policy(&input.password)?;
+    let audit = Audit {
+        actor_id: None,
+        actor: "system:setup".into(),
+        ip,
+    };
+    let organization = state
+        .store
+        .create_organization(&audit, &input.organization)
+        .await?;
+    let user = state
+        .store
+        .create_user(
+            &audit,
+            organization.id,
+            &NewUser {
+                username: input.username,
+                display_name: input.display_name,
+                role: Role::Admin,
+                password_hash: password::hash(&input.password),
+                must_change_password: false,
+                units: vec![],
+            },
+        )
+        .await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(json!({ "organization": organization, "user": user })),
+    )
+        .into_response())
+}
+
+#[derive(Deserialize)]
+pub struct Login {
+    pub username: String,
+    pub password: String,
+}
+
+fn session_body(user: &User, organization: &Organization, csrf_token: &str) -> serde_json::Value {
+    json!({ "user": user, "organization": organization, "csrf_token": csrf_token })
+}
+
+pub async fn login(
+    State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
+    Body(input): Body<Login>,
+) -> ApiResult<Response> {
+    let store = &state.store;
+    let now = luoshi_store::now();
+    if store.login_attempts_since(&ip, now - 60).await? >= auth::MAX_LOGINS_PER_MINUTE_PER_IP {
+        let audit = Audit {
+            actor_id: None,
+            actor: input.username.clone(),
+            ip: ip.clone(),
+        };
+        store
+            .record_event(&audit, "login_rate_limited", "session", None)
+            .await?;
+        return Err(ApiError::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            "rate_limited",
+            "登录尝试过于频繁，请一分钟后再试",
+        ));
+    }
+    let refused = || {
+        ApiError::new(
+            StatusCode::UNAUTHORIZED,
+            "bad_credentials",
+            "用户名或密码错误",
+        )
+    };
+    let credentials = store.credentials(&input.username).await?;
+    let Some(credentials) = credentials else {
+        store
+            .record_login_attempt(&ip, &input.username, false)
+            .await?;
+        let audit = Audit {
+            actor_id: None,
+            actor: input.username.clone(),
+            ip,
+        };
+        store
+            .record_event(&audit, "login_failed", "session", None)
+            .await?;
+        return Err(refused());
+    };
+    let user = credentials.user;
+    let audit = Audit::user(user.id, &user.username, &ip);
+    if let Some(until) = user.locked_until.filter(|until| *until > now) {
+        store
+            .record_login_attempt(&ip, &input.username, false)
+            .await?;
+        store
+            .record_event(&audit, "login_locked", "session", Some(user.id))
+            .await?;
+        let minutes = (until - now + 59) / 60;
+        return Err(ApiError::new(
+            StatusCode::LOCKED,
+            "account_locked",
+            format!("连续登录失败次数过多，账号已锁定，请 {minutes} 分钟后再试"),
+        ));
+    }
+    if user.disabled || !password::verify(&input.password, &credentials.password_hash) {
+        store
+            .record_login_attempt(&ip, &input.username, false)
+            .await?;
+        let lock = (credentials.failed_logins + 1 >= auth::MAX_FAILED_LOGINS)
+            .then_some(now + auth::LOCKOUT_SECS);
+        store.record_failed_login(&audit, user.id, lock).await?;
+        store
+            .record_event(&audit, "login_failed", "session", Some(user.id))
+            .await?;
+        return Err(refused());
+    }
+    store
+        .record_login_attempt(&ip, &input.username, true)
+        .await?;
+    store.clear_failed_logins(user.id).await?;
+    let secret = auth::new_secret();
+    let csrf = auth::new_secret();
+    store
+        .create_session(&secret_hash(&secret), user.id, &csrf, &ip)
+        .await?;
+    store
+        .record_event(&audit, "login", "session", Some(user.id))
+        .await?;
+    let organization = store.organization(user.organization_id).await?;
+    let cookie = auth::session_cookie(&secret, state.config.secure_cookies);
+    Ok((
+        [(header::SET_COOKIE, cookie)],
+        Json(session_body(&user, &organization, &csrf)),
+    )
+        .into_response())
+}
+
+pub async fn me(
+    State(state): State<AppState>,
+    caller: Caller,
+) -> ApiResult<Json<serde_json::Value>> {
+    let organization = state
+        .store
+        .organization(caller.user.organization_id)
+        .await?;
+    let csrf = match &caller.credential {
+        Credential::Session { csrf_token, .. } => csrf_token.clone(),
+        Credential::Token => String::new(),
+    };
+    Ok(Json(session_body(&caller.user, &organization, &csrf)))
+}
+
+pub async fn logout(State(state): State<AppState>, caller: Caller) -> ApiResult<Response> {
+    if let Credential::Session { token_hash, .. } = &caller.credential {
+        state.store.delete_session(token_hash).await?;
+    }
+    state
+        .store
+        .record_event(&caller.audit, "logout", "session", Some(caller.user.id))
+        .await?;
+    let cookie = auth::expired_cookie(state.config.secure_cookies);
+    Ok(([(header::SET_COOKIE, cookie)], StatusCode::NO_CONTENT).into_response())
+}
+
+#[derive(Deserialize)]
+pub struct PasswordChange {
+    pub old_password: String,
+    pub new_password: String,
+}
+
+/// Changes one's own password; every session ends, so the caller logs in again.
+pub async fn change_password(
+    State(state): State<AppState>,
+    caller: Caller,
+    Body(input): Body<PasswordChange>,
+) -> ApiResult<StatusCode> {
+    let credentials = state
+        .store
+        .credentials(&caller.user.username)
+        .await?
+        .ok_or_else(ApiError::unauthorized)?;
+    if !password::verify(&input.old_password, &credentials.password_hash) {
+        return Err(ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "bad_credentials",
+            "原密码不正确",
+        ));
+    }
+    if input.old_password == input.new_password {
+        return Err(ApiError::bad_request(
+            "new_password",
+            "新密码不能与原密码相同",
+        ));
+    }
+    password::check_policy(&input.new_password)?;
+    state
+        .store
+        .set_password(
+            &caller.audit,
+            caller.user.id,
+            &password::hash(&input.new_password),
+            false,
+        )
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Deserialize)]
+pub struct NewToken {
+    pub name: String,
+}
+
+pub async fn create_token(
+    State(state): State<AppState>,
+    caller: Caller,
+    Body(input): Body<NewToken>,
+) -> ApiResult<Response> {
+    if input.name.trim().is_empty() {
+        return Err(ApiError::bad_request("name", "令牌名称不能为空"));
+    }
+    let secret = auth::new_secret();
+    let id = state
+        .store
+        .create_api_token(
+            &caller.audit,
+            caller.user.id,
+            input.name.trim(),
+            &secret_hash(&secret),
+        )
+        .await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(json!({ "id": id, "token": secret })),
+    )
+        .into_response())
+}

@@ -1,0 +1,241 @@
+//! Who is calling, and the session rules of 等保 2.0 level 3.
+//!
+//! - Sessions live in the database (any instance serves any request); the cookie holds a
+//!   random secret whose SHA-256 is the key. Idle timeout 30 minutes, absolute 12 hours.
+//!   Cookies are HttpOnly and SameSite=Strict, and Secure when configured behind HTTPS.
+//! - Every cookie-authenticated write carries the session's CSRF token in `X-CSRF-Token`.
+//! - Scripts use `Authorization: Bearer <token>` (no cookie, so no CSRF).
+//! - Five wrong passwords lock an account for 15 minutes; more than 20 login attempts a
+//!   minute from one address are refused. Both are logged in the audit trail.
+//! - An account whose password an admin set must change it before doing anything else.
+
+use std::net::SocketAddr;
+
+use axum::extract::{ConnectInfo, FromRequestParts};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, Method, StatusCode, header};
+use luoshi_domain::password::random_bytes;
+use luoshi_domain::policy::Actor;
+use luoshi_store::{Audit, User, secret_hash};
+
+use crate::AppState;
+use crate::error::{ApiError, ApiResult};
+
+pub const SESSION_COOKIE: &str = "luoshi_session";
+pub const CSRF_HEADER: &str = "x-csrf-token";
+pub const IDLE_TIMEOUT_SECS: i64 = 30 * 60;
+pub const ABSOLUTE_TIMEOUT_SECS: i64 = 12 * 60 * 60;
+pub const MAX_FAILED_LOGINS: i64 = 5;
+pub const LOCKOUT_SECS: i64 = 15 * 60;
+pub const MAX_LOGINS_PER_MINUTE_PER_IP: i64 = 20;
+
+/// How a request proved who it is.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Credential {
+    Session {
+        token_hash: String,
+        csrf_token: String,
+    },
+    Token,
+}
+
+/// The authenticated caller of a request.
+#[derive(Clone, Debug)]
+pub struct Caller {
+    pub user: User,
+    pub actor: Actor,
+    pub audit: Audit,
+    pub credential: Credential,
+}
+
+/// A fresh random secret, hex-encoded.
+pub fn new_secret() -> String {
+    random_bytes::<32>()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// The client's address: the socket peer, or the first `X-Forwarded-For` hop behind a
+/// trusted proxy.
+pub fn client_ip(parts: &Parts, trust_proxy: bool) -> String {
+    if trust_proxy
+        && let Some(forwarded) = parts
+            .headers
+            .get("x-forwarded-for")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.split(',').next())
+    {
+        return forwarded.trim().to_string();
+    }
+    parts
+        .extensions
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|info| info.0.ip().to_string())
+        .unwrap_or_else(|| "unknown".into())
+}
+
+fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(key, _)| *key == name)
+        .map(|(_, value)| value.to_string())
+}
+
+fn bearer(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(|v| v.trim().to_string())
+}
+
+/// The `Set-Cookie` value that starts a session.
+pub fn session_cookie(secret: &str, secure: bool) -> String {
+    format!(
+        "{SESSION_COOKIE}={secret}; Path=/; HttpOnly; SameSite=Strict; Max-Age={ABSOLUTE_TIMEOUT_SECS}{}",
+        if secure { "; Secure" } else { "" }
+    )
+}
+
+/// The `Set-Cookie` value that ends one.
+pub fn expired_cookie(secure: bool) -> String {
+    format!(
+        "{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0{}",
+        if secure { "; Secure" } else { "" }
+    )
+}
+
+fn is_write(method: &Method) -> bool {
+    !matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS)
+}
+
+/// Paths a user who must change the password may still use.
+const PASSWORD_CHANGE_PATHS: &[&str] = &["/api/v1/session", "/api/v1/session/password"];
+
+impl FromRequestParts<AppState> for Caller {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> ApiResult<Caller> {
+        let store = &state.store;
+        let now = luoshi_store::now();
+        let (user_id, credential) = if let Some(token) = bearer(&parts.headers) {
+            let user = store
+                .api_token_user(&secret_hash(&token))
+                .await?
+                .ok_or_else(|| {
+                    ApiError::new(
+                        StatusCode::UNAUTHORIZED,
+                        "bad_token",
+                        "API 令牌无效或已撤销",
+                    )
+                })?;
+            (user, Credential::Token)
+        } else if let Some(secret) = cookie(&parts.headers, SESSION_COOKIE) {
+            let token_hash = secret_hash(&secret);
+            let session = store
+                .session(&token_hash)
+                .await?
+                .ok_or_else(ApiError::unauthorized)?;
+            if now - session.last_seen_at > IDLE_TIMEOUT_SECS
+                || now - session.created_at > ABSOLUTE_TIMEOUT_SECS
+            {
+                store.delete_session(&token_hash).await?;
+                return Err(ApiError::new(
+                    StatusCode::UNAUTHORIZED,
+                    "session_expired",
+                    "会话已过期，请重新登录",
+                ));
+            }
+            if is_write(&parts.method) {
+                let sent = parts.headers.get(CSRF_HEADER).and_then(|v| v.to_str().ok());
+                if sent != Some(session.csrf_token.as_str()) {
+                    return Err(ApiError::new(
+                        StatusCode::FORBIDDEN,
+                        "csrf_failed",
+                        "请求校验失败（CSRF），请刷新页面后重试",
+                    ));
+                }
+            }
+            store
+                .touch_session(&token_hash, session.last_seen_at)
+                .await?;
+            (
+                session.user_id,
+                Credential::Session {
+                    token_hash,
+                    csrf_token: session.csrf_token,
+                },
+            )
+        } else {
+            return Err(ApiError::unauthorized());
+        };
+        let user = store.user(user_id).await?;
+        if user.disabled {
+            return Err(ApiError::new(
+                StatusCode::UNAUTHORIZED,
+                "account_disabled",
+                "账号已停用",
+            ));
+        }
+        if user.must_change_password && !PASSWORD_CHANGE_PATHS.contains(&parts.uri.path()) {
+            return Err(ApiError::new(
+                StatusCode::FORBIDDEN,
+                "password_change_required",
+                "首次登录或密码被重置，请先修改密码",
+            ));
+        }
+        let ip = client_ip(parts, state.config.trust_proxy);
+        Ok(Caller {
+            actor: Actor {
+                user_id: user.id,
+                organization_id: user.organization_id,
+                role: user.role,
+                units: user.units.clone(),
+            },
+            audit: Audit::user(user.id, &user.username, &ip),
+            user,
+            credential,
+        })
+    }
+}
+
+/// The client address as an extractor, for unauthenticated endpoints.
+pub struct ClientIp(pub String);
+
+impl FromRequestParts<AppState> for ClientIp {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> ApiResult<ClientIp> {
+        Ok(ClientIp(client_ip(parts, state.config.trust_proxy)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cookies_are_found_among_others() {
+        let mut headers = HeaderMap::new();
+        headers.insert(
+            header::COOKIE,
+            "a=1; luoshi_session=abc; b=2".parse().unwrap(),
+        );
+        assert_eq!(cookie(&headers, SESSION_COOKIE).as_deref(), Some("abc"));
+        assert_eq!(cookie(&headers, "missing"), None);
+    }
+
+    #[test]
+    fn session_cookies_are_http_only_and_strict() {
+        let set = session_cookie("s", true);
+        assert!(
+            set.contains("HttpOnly") && set.contains("SameSite=Strict") && set.ends_with("Secure")
+        );
+        assert!(!session_cookie("s", false).contains("Secure"));
+    }
+}
