@@ -339,7 +339,12 @@ pub async fn import(
     }
     if publish {
         let published = store
-            .publish_plan(&Audit::cli(), organization.id, plan.id)
+            .publish_plan(
+                &Audit::cli(),
+                organization.id,
+                plan.id,
+                (chrono::Utc::now() + chrono::Duration::hours(8)).date_naive(),
+            )
             .await?;
         println!(
             "published plan {} as version {}",

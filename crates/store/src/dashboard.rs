@@ -161,22 +161,18 @@ fn parse_date(text: &str) -> Option<NaiveDate> {
 }
 
 fn owed_periods(plan: &Plan, cycle: Cycle, today: NaiveDate) -> Vec<Period> {
-    let published = plan
-        .published_at
-        .and_then(|t| chrono::DateTime::from_timestamp(t, 0))
-        .map(|t| t.date_naive());
-    let Some(published) = published else {
+    let Some(start) = plan.reporting_start.as_deref().and_then(parse_date) else {
         return Vec::new();
     };
-    let all = Period::of_year(cycle, plan.year);
-    let first = if published.year() < plan.year {
+    let first = if start.year() < plan.year {
         0
-    } else if published.year() == plan.year {
-        Period::containing(cycle, published).index as usize - 1
+    } else if start.year() == plan.year {
+        Period::containing(cycle, start).index as usize - 1
     } else {
         return Vec::new();
     };
-    all.into_iter()
+    Period::of_year(cycle, plan.year)
+        .into_iter()
         .skip(first)
         .filter(|p| p.start() <= today)
         .collect()

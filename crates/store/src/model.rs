@@ -94,6 +94,8 @@ pub struct Plan {
     pub warnings: Vec<String>,
     pub created_at: i64,
     pub published_at: Option<i64>,
+    /// `YYYY-MM-DD` from which reports are owed: the publication day unless changed.
+    pub reporting_start: Option<String>,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize, ToSchema, sqlx::FromRow)]

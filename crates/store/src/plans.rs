@@ -43,6 +43,8 @@ pub struct PlanPatch {
     pub doc_number: Option<String>,
     pub cycle: Option<Cycle>,
     pub due_day: Option<i64>,
+    /// `YYYY-MM-DD` from which reports are owed.
+    pub reporting_start: Option<String>,
 }
 
 #[derive(Clone, Debug, Default, Deserialize, ToSchema)]
@@ -129,6 +131,7 @@ struct PlanRow {
     warnings: String,
     created_at: i64,
     published_at: Option<i64>,
+    reporting_start: Option<String>,
 }
 
 impl TryFrom<PlanRow> for Plan {
@@ -148,12 +151,13 @@ impl TryFrom<PlanRow> for Plan {
             warnings: serde_json::from_str(&row.warnings)?,
             created_at: row.created_at,
             published_at: row.published_at,
+            reporting_start: row.reporting_start,
         })
     }
 }
 
 const PLAN_COLUMNS: &str = "SELECT id, organization_id, title, year, doc_number, status, cycle, \
-    due_day, version, source_name, warnings, created_at, published_at";
+    due_day, version, source_name, warnings, created_at, published_at, reporting_start";
 
 #[derive(sqlx::FromRow)]
 struct TaskRow {
@@ -703,13 +707,18 @@ impl Store {
             check_due_day(due_day)?;
             after.due_day = due_day;
         }
+        if let Some(start) = &patch.reporting_start {
+            check_date("reporting_start", start)?;
+            after.reporting_start = Some(start.clone());
+        }
         let mut tx = self.write.begin().await?;
-        sqlx::query("UPDATE plans SET title = $1, year = $2, doc_number = $3, cycle = $4, due_day = $5 WHERE id = $6")
+        sqlx::query("UPDATE plans SET title = $1, year = $2, doc_number = $3, cycle = $4, due_day = $5, reporting_start = $6 WHERE id = $7")
             .bind(after.title.clone())
             .bind(i64::from(after.year))
             .bind(after.doc_number.clone())
             .bind(after.cycle.clone())
             .bind(after.due_day)
+            .bind(after.reporting_start.clone())
             .bind(id)
             .execute(&mut *tx)
             .await?;
@@ -730,8 +739,15 @@ impl Store {
     }
 
     /// Publishes a draft once every task has a mapped lead unit and no written name is left
-    /// unmapped; the published plan is version 1.
-    pub async fn publish_plan(&self, audit: &Audit, organization_id: i64, id: i64) -> Result<Plan> {
+    /// unmapped; the published plan is version 1. Reports are owed from `today` on unless a
+    /// reporting start was set in review.
+    pub async fn publish_plan(
+        &self,
+        audit: &Audit,
+        organization_id: i64,
+        id: i64,
+        today: chrono::NaiveDate,
+    ) -> Result<Plan> {
         let plan = self.plan(organization_id, id).await?;
         if plan.status == "published" {
             return Err(StoreError::Conflict("该计划已发布".into()));
@@ -760,11 +776,15 @@ impl Store {
             )));
         }
         let mut tx = self.write.begin().await?;
-        sqlx::query("UPDATE plans SET status = 'published', published_at = $1 WHERE id = $2")
-            .bind(now())
-            .bind(id)
-            .execute(&mut *tx)
-            .await?;
+        sqlx::query(
+            "UPDATE plans SET status = 'published', published_at = $1,
+                 reporting_start = COALESCE(reporting_start, $2) WHERE id = $3",
+        )
+        .bind(now())
+        .bind(today.to_string())
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
         record::<(), _>(
             &mut tx,
             audit,

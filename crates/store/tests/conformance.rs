@@ -44,6 +44,10 @@ async fn audit_log_refuses_changes(url: &str) {
     raw.close().await;
 }
 
+fn june() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2026, 6, 1).unwrap()
+}
+
 async fn story(url: &str) {
     let store = Store::connect(url).await.unwrap();
     let cli = Audit::cli();
@@ -163,7 +167,10 @@ async fn story(url: &str) {
             .collect::<Vec<_>>(),
         vec!["安全科"]
     );
-    let refused = store.publish_plan(&cli, org.id, plan.id).await.unwrap_err();
+    let refused = store
+        .publish_plan(&cli, org.id, plan.id, june())
+        .await
+        .unwrap_err();
     assert!(refused.to_string().contains("安全科"), "{refused}");
     let safety = store
         .create_unit(
@@ -196,7 +203,10 @@ async fn story(url: &str) {
         )
         .await
         .unwrap();
-    let plan = store.publish_plan(&cli, org.id, plan.id).await.unwrap();
+    let plan = store
+        .publish_plan(&cli, org.id, plan.id, june())
+        .await
+        .unwrap();
     assert_eq!((plan.status.as_str(), plan.version), ("published", 1));
     store
         .update_task(
@@ -353,6 +363,19 @@ async fn story(url: &str) {
     );
     assert_eq!(board.by_section.len(), 2);
     assert!(board.not_reported.iter().any(|u| u.unit_id == safety.id));
+    let safety_light = &with_lights[2].light;
+    assert_eq!(
+        safety_light.color,
+        LightColor::Red,
+        "June report 15 days overdue: {safety_light:?}"
+    );
+    assert_eq!(safety_light.reasons[0].code, "report_overdue_long");
+    let safety_figures = board
+        .by_unit
+        .iter()
+        .find(|u| u.unit_id == safety.id)
+        .unwrap();
+    assert_eq!(safety_figures.missing_reports, 1);
 
     // Notices, comments, public periods.
     let notice = store

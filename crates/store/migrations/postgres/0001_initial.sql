@@ -85,7 +85,8 @@ CREATE TABLE plans (
     warnings TEXT NOT NULL DEFAULT '[]',
     created_by BIGINT,
     created_at BIGINT NOT NULL,
-    published_at BIGINT
+    published_at BIGINT,
+    reporting_start TEXT
 );
 
 CREATE TABLE plan_versions (

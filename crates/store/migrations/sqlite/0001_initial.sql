@@ -85,7 +85,8 @@ CREATE TABLE plans (
     warnings TEXT NOT NULL DEFAULT '[]',
     created_by INTEGER,
     created_at INTEGER NOT NULL,
-    published_at INTEGER
+    published_at INTEGER,
+    reporting_start TEXT
 );
 
 CREATE TABLE plan_versions (

@@ -193,7 +193,12 @@ pub async fn publish(
     Ok(Json(
         state
             .store
-            .publish_plan(&caller.audit, caller.actor.organization_id, id)
+            .publish_plan(
+                &caller.audit,
+                caller.actor.organization_id,
+                id,
+                state.today(),
+            )
             .await?,
     ))
 }

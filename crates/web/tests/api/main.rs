@@ -1,0 +1,7 @@
+//! The API's integration tests: one binary, one [`support::TestApp`] that runs the real
+//! router in process against SQLite (a temporary directory) or PostgreSQL (a fresh schema
+//! on the server named by `LUOSHI_TEST_POSTGRES`).
+
+mod authz;
+mod support;
+mod workflow;

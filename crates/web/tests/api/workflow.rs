@@ -1,0 +1,596 @@
+//! The workflows of the tracking service, each on SQLite and on PostgreSQL.
+
+use axum::http::StatusCode;
+use chrono::NaiveDate;
+use serde_json::{Value, json};
+
+use crate::support::*;
+
+fn june_28() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2026, 6, 28).unwrap()
+}
+
+fn codes(task: &Value) -> Vec<String> {
+    task["light"]["reasons"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["code"].as_str().unwrap().to_string())
+        .collect()
+}
+
+fn find_task<'a>(tasks: &'a Value, number: i64) -> &'a Value {
+    tasks["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["number"] == number)
+        .unwrap_or_else(|| panic!("task {number} in {tasks}"))
+}
+
+/// Upload → review → publish → report → return → resubmit → accept → board → public page.
+async fn plan_to_public_progress(backend: Backend) {
+    let Some(app) = TestApp::start(backend, june_28()).await else {
+        return;
+    };
+    let bureau = bureau(&app).await;
+    let mut supervisor = app.login("supervisor", 1).await;
+
+    let (status, body) = supervisor
+        .upload("/api/v1/plans", "plan.txt", PLAN_TEXT.as_bytes())
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let plan = body["plan"]["id"].as_i64().unwrap();
+    assert_eq!(body["tasks"], 4);
+    assert_eq!(body["unmatched_units"][0]["written_name"], "安全科");
+    let (status, body) = supervisor
+        .post(&format!("/api/v1/plans/{plan}/publish"), json!({}))
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert!(
+        body["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("安全科"),
+        "{body}"
+    );
+    let (status, _) = supervisor
+        .post(
+            &format!("/api/v1/plans/{plan}/unit-mappings"),
+            json!({ "written_name": "安全科", "unit_id": bureau.safety.id }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+
+    // The reviewer corrects a target the extractor read: 20 becomes 24.
+    let (_, detail) = supervisor.get(&format!("/api/v1/plans/{plan}")).await;
+    let first = &detail["tasks"][0];
+    assert_eq!(first["lead_units"][0]["unit_id"], bureau.basic.id);
+    assert_eq!(first["co_units"][0]["unit_id"], bureau.finance.id);
+    let target = first["targets"][0]["id"].as_i64().unwrap();
+    assert_eq!(first["targets"][0]["annual_value"], 20.0);
+    let (status, body) = supervisor
+        .patch(
+            &format!("/api/v1/targets/{target}"),
+            json!({ "annual_value": 24.0 }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["value_text"], "24");
+    let (status, body) = supervisor
+        .post(&format!("/api/v1/plans/{plan}/publish"), json!({}))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["version"], 1);
+    let task_1 = first["id"].as_i64().unwrap();
+    let task_3 = detail["tasks"][2]["id"].as_i64().unwrap();
+
+    // The reporter sees the unit's tasks, overdue for June (due the 25th), and not others'.
+    let mut reporter = app.login("basic_reporter", 2).await;
+    let (_, mine) = reporter.get("/api/v1/me/tasks").await;
+    assert_eq!(mine["total"], 2, "{mine}");
+    let overdue = find_task(&mine, 1);
+    assert_eq!(overdue["light"]["color"], "yellow");
+    assert!(
+        codes(overdue).contains(&"report_overdue".to_string()),
+        "{overdue}"
+    );
+    let (status, _) = reporter.get(&format!("/api/v1/tasks/{task_3}")).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+
+    let report = json!({ "period": "2026-06", "status": "in_progress", "narrative": "已开工6所",
+        "actuals": [{ "target_id": target, "value": 6 }] });
+    let (status, body) = reporter
+        .post(&format!("/api/v1/tasks/{task_1}/reports"), report)
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let report = body["id"].as_i64().unwrap();
+    let (status, body) = reporter
+        .upload(
+            &format!("/api/v1/reports/{report}/attachments"),
+            "照片.exe",
+            b"MZ\x90\x00",
+        )
+        .await;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            Some("unsupported_file_type")
+        )
+    );
+    let (status, _) = reporter
+        .upload(
+            &format!("/api/v1/reports/{report}/attachments"),
+            "big.pdf",
+            &vec![b'%'; 70 * 1024],
+        )
+        .await;
+    assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
+    let evidence = b"%PDF-1.4\n% evidence of six kindergartens\n";
+    let (status, body) = reporter
+        .upload(
+            &format!("/api/v1/reports/{report}/attachments"),
+            "开工证明.pdf",
+            evidence,
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let attachment = body["id"].as_i64().unwrap();
+    let (status, body) = reporter
+        .post(&format!("/api/v1/reports/{report}/submit"), json!({}))
+        .await;
+    assert_eq!(
+        (status, body["state"].as_str()),
+        (StatusCode::OK, Some("submitted"))
+    );
+
+    // Returned with a reason, seen by the reporter, edited and resubmitted, accepted.
+    let (_, queue) = supervisor.get("/api/v1/reports?state=submitted").await;
+    assert_eq!(queue["items"][0]["id"], report);
+    let (status, body) = supervisor
+        .post(
+            &format!("/api/v1/reports/{report}/return"),
+            json!({ "reason": "" }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    let (status, _) = supervisor
+        .post(
+            &format!("/api/v1/reports/{report}/return"),
+            json!({ "reason": "请补充开工明细" }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let (_, seen) = reporter.get(&format!("/api/v1/reports/{report}")).await;
+    assert_eq!(
+        (seen["state"].as_str(), seen["return_reason"].as_str()),
+        (Some("returned"), Some("请补充开工明细"))
+    );
+    let (status, _) = reporter
+        .patch(
+            &format!("/api/v1/reports/{report}"),
+            json!({ "narrative": "已开工6所，明细见附件" }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    reporter
+        .post(&format!("/api/v1/reports/{report}/submit"), json!({}))
+        .await;
+    let (status, body) = supervisor
+        .post(&format!("/api/v1/reports/{report}/accept"), json!({}))
+        .await;
+    assert_eq!(
+        (status, body["state"].as_str()),
+        (StatusCode::OK, Some("accepted")),
+        "{body}"
+    );
+    let (status, _) = reporter
+        .patch(
+            &format!("/api/v1/reports/{report}"),
+            json!({ "narrative": "改" }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT, "accepted reports are final");
+
+    // The light changes: no longer overdue, but 6 of 24 is behind June's 12.
+    let (_, task) = supervisor.get(&format!("/api/v1/tasks/{task_1}")).await;
+    let reasons = codes(&task);
+    assert!(
+        !reasons.contains(&"report_overdue".to_string()),
+        "{reasons:?}"
+    );
+    assert!(
+        reasons.contains(&"target_behind".to_string()),
+        "{reasons:?}"
+    );
+    let (status, board) = supervisor
+        .get(&format!("/api/v1/plans/{plan}/dashboard"))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(board["period"], "2026-06");
+    assert_eq!(board["tasks"], 4);
+    let progress = board["targets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["target_id"] == target)
+        .unwrap();
+    assert_eq!(
+        (progress["actual"].as_f64(), progress["expected"].as_f64()),
+        (Some(6.0), Some(12.0))
+    );
+    let owing: Vec<i64> = board["not_reported"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| u["unit_id"].as_i64().unwrap())
+        .collect();
+    assert!(
+        owing.contains(&bureau.personnel.id) && owing.contains(&bureau.safety.id),
+        "{owing:?}"
+    );
+    let basic_owing = board["not_reported"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|u| u["unit_id"] == bureau.basic.id)
+        .unwrap();
+    assert_eq!(
+        basic_owing["task_ids"].as_array().unwrap().len(),
+        1,
+        "task 1 reported, task 2 not"
+    );
+
+    // The co-unit contributes; evidence downloads for readers only.
+    let mut finance = app.login("finance_reporter", 3).await;
+    let (status, _) = finance
+        .post(
+            &format!("/api/v1/tasks/{task_1}/contributions"),
+            json!({ "period": "2026-06", "body": "资金已拨付" }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED);
+    let (_, contributions) = reporter
+        .get(&format!(
+            "/api/v1/tasks/{task_1}/contributions?period=2026-06"
+        ))
+        .await;
+    assert_eq!(contributions[0]["body"], "资金已拨付");
+    let (status, downloaded) = finance
+        .get(&format!("/api/v1/attachments/{attachment}"))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(downloaded.as_str().unwrap().starts_with("%PDF"));
+    let mut outsider = app.login("safety_reporter", 4).await;
+    let (status, _) = outsider
+        .get(&format!("/api/v1/attachments/{attachment}"))
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+
+    // Publish the period; the public reads it without logging in.
+    let (status, body) = supervisor
+        .post(
+            &format!("/api/v1/plans/{plan}/periods/2026-06/publish"),
+            json!({}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let mut public = app.anonymous(9);
+    let (_, periods) = public
+        .get(&format!("/api/v1/public/plans/{plan}/periods"))
+        .await;
+    assert_eq!(periods["periods"], json!(["2026-06"]));
+    let (status, page) = public
+        .get(&format!("/api/v1/public/plans/{plan}/periods/2026-06"))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(page["tasks"][0]["progress"], "已开工6所，明细见附件");
+    assert_eq!(page["tasks"][0]["targets"][0]["actual"], 6.0);
+    let (status, _) = public.get(&format!("/api/v1/plans/{plan}")).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+
+    // A notice to the personnel office: answered, closed.
+    let (status, notice) = supervisor
+        .post(&format!("/api/v1/tasks/{task_3}/notices"), json!({ "unit_id": bureau.personnel.id, "reason": "六月进展未报送", "response_due": "2026-07-05" }))
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{notice}");
+    let notice = notice["id"].as_i64().unwrap();
+    let mut personnel = app.login("personnel_reporter", 5).await;
+    let (_, open) = personnel.get("/api/v1/notices?state=open").await;
+    assert_eq!(open["total"], 1);
+    let (status, _) = personnel
+        .post(
+            &format!("/api/v1/notices/{notice}/answer"),
+            json!({ "response": "已安排专人报送" }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, closed) = supervisor
+        .post(&format!("/api/v1/notices/{notice}/close"), json!({}))
+        .await;
+    assert_eq!(
+        (status, closed["state"].as_str()),
+        (StatusCode::OK, Some("closed"))
+    );
+
+    // The leader comments; the audit log shows who did what to the report.
+    let mut leader = app.login("leader", 6).await;
+    let (status, _) = leader
+        .post(
+            &format!("/api/v1/tasks/{task_1}/comments"),
+            json!({ "body": "抓紧推进" }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED);
+    let (_, log) = supervisor
+        .get(&format!(
+            "/api/v1/audit?entity=report&entity_id={report}&per_page=50"
+        ))
+        .await;
+    let actions: Vec<(&str, &str)> = log["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| (e["action"].as_str().unwrap(), e["actor"].as_str().unwrap()))
+        .collect();
+    for expected in [
+        ("create", "basic_reporter"),
+        ("submit", "basic_reporter"),
+        ("return", "supervisor"),
+        ("accept", "supervisor"),
+    ] {
+        assert!(actions.contains(&expected), "{expected:?} in {actions:?}");
+    }
+    app.stop().await;
+}
+
+/// Sessions, CSRF, tokens, lockout, first-login password change, logout.
+async fn security_rules(backend: Backend) {
+    let Some(app) = TestApp::start(backend, june_28()).await else {
+        return;
+    };
+    bureau(&app).await;
+    let mut reporter = app.login("basic_reporter", 2).await;
+
+    // A cookie without the CSRF token cannot write.
+    let csrf = reporter.csrf.take();
+    let (status, body) = reporter
+        .post("/api/v1/tokens", json!({ "name": "脚本" }))
+        .await;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (StatusCode::FORBIDDEN, Some("csrf_failed"))
+    );
+    reporter.csrf = csrf;
+    let (status, body) = reporter
+        .post("/api/v1/tokens", json!({ "name": "脚本" }))
+        .await;
+    assert_eq!(status, StatusCode::CREATED);
+    let mut script = app.anonymous(3);
+    script.token = body["token"].as_str().map(str::to_string);
+    let (status, me) = script.get("/api/v1/session").await;
+    assert_eq!(
+        (status, me["user"]["username"].as_str()),
+        (StatusCode::OK, Some("basic_reporter"))
+    );
+    script.token = Some("not-a-token".into());
+    assert_eq!(
+        script.get("/api/v1/session").await.0,
+        StatusCode::UNAUTHORIZED
+    );
+
+    // Five wrong passwords lock the account for 15 minutes, even for the right one.
+    let mut guesser = app.anonymous(7);
+    for _ in 0..5 {
+        let (status, _) = guesser
+            .post(
+                "/api/v1/session",
+                json!({ "username": "leader", "password": "wrong-Password-1" }),
+            )
+            .await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED);
+    }
+    let (status, body) = guesser
+        .post(
+            "/api/v1/session",
+            json!({ "username": "leader", "password": PASSWORD }),
+        )
+        .await;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (StatusCode::LOCKED, Some("account_locked")),
+        "{body}"
+    );
+    let mut admin = app.login("admin", 1).await;
+    let (_, log) = admin.get("/api/v1/audit?action=account_locked").await;
+    assert_eq!(log["total"], 1);
+
+    // Too many attempts from one address are refused outright.
+    let mut flood = app.anonymous(8);
+    let mut statuses = Vec::new();
+    for _ in 0..22 {
+        statuses.push(
+            flood
+                .post(
+                    "/api/v1/session",
+                    json!({ "username": "nobody", "password": "x" }),
+                )
+                .await
+                .0,
+        );
+    }
+    assert_eq!(statuses.last(), Some(&StatusCode::TOO_MANY_REQUESTS));
+
+    // An admin-created account must change its generated password first.
+    let (status, created) = admin
+        .post(
+            "/api/v1/users",
+            json!({ "username": "newcomer", "display_name": "新人", "role": "leader" }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{created}");
+    let temporary = created["temporary_password"].as_str().unwrap().to_string();
+    let mut newcomer = app.anonymous(4);
+    let (status, _) = newcomer
+        .post(
+            "/api/v1/session",
+            json!({ "username": "newcomer", "password": temporary }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, body) = newcomer.get("/api/v1/plans").await;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (StatusCode::FORBIDDEN, Some("password_change_required"))
+    );
+    let (status, body) = newcomer
+        .post(
+            "/api/v1/session/password",
+            json!({ "old_password": temporary, "new_password": "short" }),
+        )
+        .await;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("weak_password"))
+    );
+    let (status, _) = newcomer
+        .post(
+            "/api/v1/session/password",
+            json!({ "old_password": temporary, "new_password": "Brand-New-Pass-2" }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    assert_eq!(
+        newcomer.get("/api/v1/plans").await.0,
+        StatusCode::UNAUTHORIZED,
+        "sessions end on password change"
+    );
+    let (status, _) = newcomer
+        .post(
+            "/api/v1/session",
+            json!({ "username": "newcomer", "password": "Brand-New-Pass-2" }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(newcomer.get("/api/v1/plans").await.0, StatusCode::OK);
+
+    // Logout ends the session on the server, not just in the browser.
+    let cookie = reporter.cookie.clone();
+    assert_eq!(
+        reporter.delete("/api/v1/session").await.0,
+        StatusCode::NO_CONTENT
+    );
+    reporter.cookie = cookie;
+    assert_eq!(
+        reporter.get("/api/v1/session").await.0,
+        StatusCode::UNAUTHORIZED
+    );
+
+    // First-run setup works only on an empty database.
+    let (status, _) = app
+        .anonymous(5)
+        .post("/api/v1/setup", json!({ "organization": "x", "username": "x", "display_name": "x", "password": "Some-Pass-123" }))
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn plan_to_public_progress_on_sqlite() {
+    plan_to_public_progress(Backend::Sqlite).await;
+}
+
+#[tokio::test]
+async fn plan_to_public_progress_on_postgres() {
+    plan_to_public_progress(Backend::Postgres).await;
+}
+
+#[tokio::test]
+async fn security_rules_on_sqlite() {
+    security_rules(Backend::Sqlite).await;
+}
+
+#[tokio::test]
+async fn security_rules_on_postgres() {
+    security_rules(Backend::Postgres).await;
+}
+
+#[tokio::test]
+async fn first_run_setup_creates_the_first_admin_once() {
+    let app = TestApp::start(Backend::Sqlite, june_28()).await.unwrap();
+    let mut client = app.anonymous(1);
+    let weak = json!({ "organization": "某市教育局", "username": "admin", "display_name": "管理员", "password": "password" });
+    let (status, body) = client.post("/api/v1/setup", weak).await;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("weak_password"))
+    );
+    let good = json!({ "organization": "某市教育局", "username": "admin", "display_name": "管理员", "password": "Admin-Pass-2026" });
+    let (status, body) = client.post("/api/v1/setup", good.clone()).await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    assert_eq!(
+        client.post("/api/v1/setup", good).await.0,
+        StatusCode::CONFLICT
+    );
+    let (status, body) = client
+        .post(
+            "/api/v1/session",
+            json!({ "username": "admin", "password": "Admin-Pass-2026" }),
+        )
+        .await;
+    assert_eq!(
+        (status, body["user"]["role"].as_str()),
+        (StatusCode::OK, Some("admin"))
+    );
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn errors_are_json_with_a_code_and_a_chinese_message() {
+    let app = TestApp::start(Backend::Sqlite, june_28()).await.unwrap();
+    bureau(&app).await;
+    let mut supervisor = app.login("supervisor", 1).await;
+    let (status, body) = supervisor
+        .upload(
+            "/api/v1/plans",
+            "plan.doc",
+            b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1rest of an OLE file",
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(body["error"]["code"], "unreadable_document");
+    assert!(
+        body["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("plan.doc"),
+        "{body}"
+    );
+    let (status, body) = supervisor
+        .send(
+            axum::http::Method::POST,
+            "/api/v1/units",
+            Some("application/json"),
+            b"{not json".to_vec(),
+        )
+        .await;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (StatusCode::BAD_REQUEST, Some("bad_request"))
+    );
+    let (status, body) = supervisor.get("/api/v1/tasks/abc").await;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (StatusCode::BAD_REQUEST, Some("bad_request"))
+    );
+    let (status, body) = supervisor.get("/api/v1/plans/999").await;
+    assert_eq!(
+        (status, body["error"]["message"].as_str()),
+        (StatusCode::NOT_FOUND, Some("计划不存在"))
+    );
+    let (status, doc) = supervisor.get("/api/v1/openapi.json").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(doc["paths"]["/api/v1/tasks/{id}/reports"]["post"].is_object());
+    app.stop().await;
+}
