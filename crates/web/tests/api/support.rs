@@ -141,10 +141,10 @@ impl Client {
         if let Some(cookie) = &self.cookie {
             request = request.header(header::COOKIE, cookie);
         }
-        if let Some(csrf) = &self.csrf {
-            if method != Method::GET {
-                request = request.header("x-csrf-token", csrf);
-            }
+        if let Some(csrf) = &self.csrf
+            && method != Method::GET
+        {
+            request = request.header("x-csrf-token", csrf);
         }
         if let Some(token) = &self.token {
             request = request.header(header::AUTHORIZATION, format!("Bearer {token}"));

@@ -19,7 +19,7 @@ fn codes(task: &Value) -> Vec<String> {
         .collect()
 }
 
-fn find_task<'a>(tasks: &'a Value, number: i64) -> &'a Value {
+fn find_task(tasks: &Value, number: i64) -> &Value {
     tasks["items"]
         .as_array()
         .unwrap()
