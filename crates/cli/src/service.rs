@@ -389,7 +389,9 @@ pub async fn backup(location: &Location, to: &Path) -> Result<()> {
     Ok(())
 }
 
-/// Replaces the SQLite database with a backup; the current one is kept beside it.
+/// Replaces the SQLite database with a backup; the current one is kept beside it. The
+/// backup is checked (and brought up to the current schema) on a copy before it replaces
+/// anything.
 pub async fn restore(location: &Location, from: &Path) -> Result<()> {
     if location
         .database
@@ -398,16 +400,37 @@ pub async fn restore(location: &Location, from: &Path) -> Result<()> {
     {
         bail!("restore is for SQLite; restore PostgreSQL with pg_restore or psql (see README)");
     }
-    let candidate = Store::connect(&format!("sqlite://{}?mode=ro", from.display()))
-        .await
-        .with_context(|| format!("{} is not a Luoshi SQLite database", from.display()))?;
-    let organizations = candidate
-        .organizations()
-        .await
-        .with_context(|| format!("{} is not a Luoshi database", from.display()))?;
-    candidate.close().await;
-    let target = location.data_dir.join("luoshi.db");
+    let mut header = [0u8; 16];
+    let readable = std::fs::File::open(from)
+        .and_then(|mut file| std::io::Read::read_exact(&mut file, &mut header))
+        .is_ok();
+    if !readable || &header != b"SQLite format 3\0" {
+        bail!(
+            "{} is not a SQLite database (made by `luoshi backup`)",
+            from.display()
+        );
+    }
     std::fs::create_dir_all(&location.data_dir)?;
+    let checked = location.data_dir.join("luoshi.db.restoring");
+    std::fs::copy(from, &checked).with_context(|| format!("cannot read {}", from.display()))?;
+    let opened = async {
+        let candidate = Store::connect(&format!("sqlite://{}", checked.display())).await?;
+        let organizations = candidate.organizations().await?;
+        candidate.close().await;
+        anyhow::Ok(organizations.len())
+    }
+    .await;
+    let organizations = match opened {
+        Ok(count) => count,
+        Err(error) => {
+            let _ = std::fs::remove_file(&checked);
+            return Err(error.context(format!(
+                "{} is not a Luoshi SQLite database",
+                from.display()
+            )));
+        }
+    };
+    let target = location.data_dir.join("luoshi.db");
     if target.exists() {
         let kept = location
             .data_dir
@@ -421,11 +444,10 @@ pub async fn restore(location: &Location, from: &Path) -> Result<()> {
             std::fs::remove_file(side)?;
         }
     }
-    std::fs::copy(from, &target)?;
+    std::fs::rename(&checked, &target)?;
     println!(
-        "restored {} ({} organizations); start `luoshi serve` again",
-        from.display(),
-        organizations.len()
+        "restored {} ({organizations} organizations); start `luoshi serve` again",
+        from.display()
     );
     Ok(())
 }

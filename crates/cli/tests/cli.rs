@@ -124,3 +124,87 @@ fn eval_exits_1_when_a_bar_is_missed() {
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stdout).contains("BAR MISSED: targets"));
 }
+
+#[test]
+fn backup_and_restore_round_trip_a_sqlite_data_directory() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let data = data.to_str().unwrap();
+    let run = |args: &[&str]| {
+        let mut all = args.to_vec();
+        all.extend(["--data-dir", data]);
+        luoshi(&all)
+    };
+    assert!(
+        run(&["unit", "add", "基础教育科", "--organization", "某县教育局"])
+            .status
+            .success()
+    );
+    let copy = dir.path().join("copy.db");
+    assert!(
+        run(&["backup", "--to", copy.to_str().unwrap()])
+            .status
+            .success()
+    );
+    let again = run(&["backup", "--to", copy.to_str().unwrap()]);
+    assert_eq!(again.status.code(), Some(2), "never overwrites a backup");
+    assert!(run(&["unit", "add", "安全管理科"]).status.success());
+    let restored = run(&["restore", copy.to_str().unwrap()]);
+    assert!(
+        restored.status.success(),
+        "{}",
+        String::from_utf8_lossy(&restored.stderr)
+    );
+    let units = String::from_utf8(run(&["unit", "list"]).stdout).unwrap();
+    assert!(
+        units.contains("基础教育科") && !units.contains("安全管理科"),
+        "{units}"
+    );
+    let junk = dir.path().join("junk.db");
+    std::fs::write(&junk, "not a database").unwrap();
+    let refused = run(&["restore", junk.to_str().unwrap()]);
+    assert_eq!(refused.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("junk.db"));
+}
+
+#[test]
+fn user_commands_refuse_bad_input_with_a_reason() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().to_str().unwrap();
+    let out = luoshi(&[
+        "user",
+        "add",
+        "x",
+        "--role",
+        "boss",
+        "--organization",
+        "某县",
+        "--data-dir",
+        data,
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("boss"));
+    let out = luoshi(&[
+        "user",
+        "add",
+        "x",
+        "--role",
+        "reporter",
+        "--organization",
+        "某县",
+        "--data-dir",
+        data,
+    ]);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--unit"));
+    let out = luoshi(&[
+        "import",
+        &fixture("county_plan_paren_tasks.txt"),
+        "--data-dir",
+        data,
+    ]);
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("no organization"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

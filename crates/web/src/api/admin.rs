@@ -14,7 +14,7 @@ use luoshi_store::{
 use serde::Deserialize;
 use serde_json::json;
 
-use super::{Body, Path, Query};
+use super::{Body, Path, Query, page_of};
 use crate::AppState;
 use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult};
@@ -49,8 +49,39 @@ pub async fn update_organization(
     ))
 }
 
-pub async fn units(State(state): State<AppState>, caller: Caller) -> ApiResult<Json<Vec<Unit>>> {
-    Ok(Json(state.store.units(caller.actor.organization_id).await?))
+#[derive(Deserialize)]
+pub struct UnitQuery {
+    pub kind: Option<String>,
+    pub parent: Option<i64>,
+    /// Part of the name or of an abbreviation.
+    pub q: Option<String>,
+    pub page: Option<i64>,
+    pub per_page: Option<i64>,
+}
+
+pub async fn units(
+    State(state): State<AppState>,
+    caller: Caller,
+    Query(query): Query<UnitQuery>,
+) -> ApiResult<Json<Page<Unit>>> {
+    let units: Vec<Unit> = state
+        .store
+        .units(caller.actor.organization_id)
+        .await?
+        .into_iter()
+        .filter(|u| query.kind.as_ref().is_none_or(|k| &u.kind == k))
+        .filter(|u| query.parent.is_none_or(|p| u.parent_id == Some(p)))
+        .filter(|u| {
+            query
+                .q
+                .as_deref()
+                .is_none_or(|q| u.name.contains(q) || u.abbreviations.iter().any(|a| a.contains(q)))
+        })
+        .collect();
+    Ok(Json(page_of(
+        units,
+        Paging::new(query.page, query.per_page),
+    )))
 }
 
 pub async fn create_unit(

@@ -137,7 +137,7 @@ endpoints! {
 
     get "/api/v1/organization" => admin::organization, "admin", "本机构信息与红黄绿灯阈值", "signed in";
     patch "/api/v1/organization" => admin::update_organization, "admin", "修改机构设置（名称、科室审核、灯色阈值）", "admin";
-    get "/api/v1/units" => admin::units, "admin", "单位列表（树形由 parent_id 表示）", "signed in";
+    get "/api/v1/units" => admin::units, "admin", "单位列表（树形由 parent_id 表示；可按 kind、parent、q 筛选）", "signed in";
     post "/api/v1/units" => admin::create_unit, "admin", "新增单位", "admin";
     patch "/api/v1/units/{id}" => admin::update_unit, "admin", "修改单位（名称、类型、上级、简称）", "admin";
     get "/api/v1/users" => admin::users, "admin", "用户列表（可按 role、unit 筛选）", "admin";

@@ -28,6 +28,7 @@ pub const PLAN_TEXT: &str = "某县教育局2026年工作要点\n\
 
 pub struct TestApp {
     pub router: Router,
+    pub url: String,
     pub store: Store,
     _dir: tempfile::TempDir,
     cleanup: Option<(sqlx::PgPool, String)>,
@@ -79,6 +80,7 @@ impl TestApp {
         let router = app(AppState::new(store.clone(), config));
         Some(TestApp {
             router,
+            url,
             store,
             _dir: dir,
             cleanup,

@@ -475,6 +475,35 @@ async fn security_rules(backend: Backend) {
     assert_eq!(status, StatusCode::OK);
     assert_eq!(newcomer.get("/api/v1/plans").await.0, StatusCode::OK);
 
+    // Sessions end after 30 idle minutes and after 12 hours whatever the activity.
+    sqlx::any::install_default_drivers();
+    let raw = sqlx::AnyPool::connect(&app.url).await.unwrap();
+    let mut idle = app.login("finance_reporter", 10).await;
+    assert_eq!(idle.get("/api/v1/session").await.0, StatusCode::OK);
+    let thirty_one_minutes_ago = luoshi_store::now() - 31 * 60;
+    sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE user_id = (SELECT id FROM users WHERE username = 'finance_reporter')")
+        .bind(thirty_one_minutes_ago)
+        .execute(&raw)
+        .await
+        .unwrap();
+    let (status, body) = idle.get("/api/v1/session").await;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (StatusCode::UNAUTHORIZED, Some("session_expired"))
+    );
+    let mut long = app.login("finance_reporter", 11).await;
+    let thirteen_hours_ago = luoshi_store::now() - 13 * 3600;
+    sqlx::query("UPDATE sessions SET created_at = $1 WHERE user_id = (SELECT id FROM users WHERE username = 'finance_reporter')")
+        .bind(thirteen_hours_ago)
+        .execute(&raw)
+        .await
+        .unwrap();
+    assert_eq!(
+        long.get("/api/v1/session").await.0,
+        StatusCode::UNAUTHORIZED
+    );
+    raw.close().await;
+
     // Logout ends the session on the server, not just in the browser.
     let cookie = reporter.cookie.clone();
     assert_eq!(
@@ -494,6 +523,86 @@ async fn security_rules(backend: Backend) {
         .await;
     assert_eq!(status, StatusCode::CONFLICT);
     app.stop().await;
+}
+
+/// With unit-head review on, a report goes head → supervisor; the supervisor cannot skip it.
+async fn unit_head_review(backend: Backend) {
+    let Some(app) = TestApp::start(backend, june_28()).await else {
+        return;
+    };
+    let bureau = bureau(&app).await;
+    let mut admin = app.login("admin", 1).await;
+    let (status, org) = admin
+        .patch("/api/v1/organization", json!({ "head_review": true }))
+        .await;
+    assert_eq!(
+        (status, org["head_review"].as_bool()),
+        (StatusCode::OK, Some(true))
+    );
+    let mut supervisor = app.login("supervisor", 2).await;
+    let plan = published_plan(&mut supervisor, &bureau).await;
+    let (_, tasks) = supervisor
+        .get(&format!(
+            "/api/v1/plans/{plan}/tasks?unit={}",
+            bureau.basic.id
+        ))
+        .await;
+    assert_eq!(tasks["total"], 2, "filter by unit");
+    let task = tasks["items"][0]["id"].as_i64().unwrap();
+    let mut reporter = app.login("basic_reporter", 3).await;
+    let (_, report) = reporter
+        .post(
+            &format!("/api/v1/tasks/{task}/reports"),
+            json!({ "period": "2026-06", "status": "done", "narrative": "已完成", "submit": true }),
+        )
+        .await;
+    let report = report["id"].as_i64().unwrap();
+    let (status, body) = supervisor
+        .post(&format!("/api/v1/reports/{report}/accept"), json!({}))
+        .await;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (StatusCode::CONFLICT, Some("invalid_transition"))
+    );
+    let (status, _) = reporter
+        .post(&format!("/api/v1/reports/{report}/approve"), json!({}))
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "reporters do not approve");
+    let mut head = app.login("basic_head", 4).await;
+    let (status, body) = head
+        .post(&format!("/api/v1/reports/{report}/approve"), json!({}))
+        .await;
+    assert_eq!(
+        (status, body["state"].as_str()),
+        (StatusCode::OK, Some("approved"))
+    );
+    let (status, body) = supervisor
+        .post(&format!("/api/v1/reports/{report}/accept"), json!({}))
+        .await;
+    assert_eq!(
+        (status, body["state"].as_str()),
+        (StatusCode::OK, Some("accepted"))
+    );
+    let (_, done) = supervisor.get(&format!("/api/v1/tasks/{task}")).await;
+    assert_eq!(
+        done["light"]["color"], "done",
+        "completed tasks are done, not green"
+    );
+    let (_, filtered) = supervisor
+        .get(&format!("/api/v1/plans/{plan}/tasks?light=done"))
+        .await;
+    assert_eq!(filtered["total"], 1);
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn unit_head_review_on_sqlite() {
+    unit_head_review(Backend::Sqlite).await;
+}
+
+#[tokio::test]
+async fn unit_head_review_on_postgres() {
+    unit_head_review(Backend::Postgres).await;
 }
 
 #[tokio::test]
