@@ -171,7 +171,7 @@ pub async fn user(location: &Location, command: UserCommand) -> Result<()> {
             let (password, generated) = read_password(password_stdin)?;
             let user = store
                 .create_user(
-                    &Audit::cli(),
+                    &Audit::cli().within(organization.id),
                     organization.id,
                     &NewUser {
                         display_name: name.unwrap_or_else(|| username.clone()),
@@ -205,7 +205,7 @@ pub async fn user(location: &Location, command: UserCommand) -> Result<()> {
             let (password, generated) = read_password(password_stdin)?;
             store
                 .set_password(
-                    &Audit::cli(),
+                    &Audit::cli().within(credentials.user.organization_id),
                     credentials.user.id,
                     &password::hash(&password),
                     true,
@@ -257,7 +257,7 @@ pub async fn unit(location: &Location, command: UnitCommand) -> Result<()> {
             let organization = organization(&store, org.as_deref(), true).await?;
             let unit = store
                 .create_unit(
-                    &Audit::cli(),
+                    &Audit::cli().within(organization.id),
                     organization.id,
                     &NewUnit {
                         name,
@@ -315,7 +315,12 @@ pub async fn import(
         text: parsed.text.clone(),
     };
     let plan = store
-        .import_plan(&Audit::cli(), organization.id, &draft, &source)
+        .import_plan(
+            &Audit::cli().within(organization.id),
+            organization.id,
+            &draft,
+            &source,
+        )
         .await?;
     println!(
         "plan {}: {} ({}), {} sections, {} tasks, draft",
@@ -340,7 +345,7 @@ pub async fn import(
     if publish {
         let published = store
             .publish_plan(
-                &Audit::cli(),
+                &Audit::cli().within(organization.id),
                 organization.id,
                 plan.id,
                 (chrono::Utc::now() + chrono::Duration::hours(8)).date_naive(),
@@ -364,7 +369,7 @@ pub async fn token(location: &Location, username: &str, name: &str) -> Result<()
     let secret = luoshi_web::auth::new_secret();
     store
         .create_api_token(
-            &Audit::cli(),
+            &Audit::cli().within(credentials.user.organization_id),
             credentials.user.id,
             name,
             &secret_hash(&secret),

@@ -64,6 +64,28 @@ pub enum Action<'a> {
     Comment(TaskScope<'a>),
 }
 
+/// An action on a task named before its scope is loaded.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TaskAction {
+    Read,
+    WriteReport,
+    Contribute,
+    Comment,
+    Supervise,
+}
+
+impl TaskAction {
+    pub fn on(self, scope: TaskScope<'_>) -> Action<'_> {
+        match self {
+            TaskAction::Read => Action::ReadTask(scope),
+            TaskAction::WriteReport => Action::WriteReport(scope),
+            TaskAction::Contribute => Action::Contribute(scope),
+            TaskAction::Comment => Action::Comment(scope),
+            TaskAction::Supervise => Action::Supervise(scope),
+        }
+    }
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Decision {
     Allow,

@@ -11,6 +11,9 @@ use crate::{AuditEntry, Page, Paging, Result, Store, now};
 /// Who is acting, carried into every change.
 #[derive(Clone, Debug)]
 pub struct Audit {
+    /// The organization whose log the entry belongs to; none for events before one is known
+    /// (a failed login with an unknown name, first-run setup).
+    pub organization_id: Option<i64>,
     pub actor_id: Option<i64>,
     /// The user name, or `system:…` for the CLI and start-up work.
     pub actor: String,
@@ -18,8 +21,9 @@ pub struct Audit {
 }
 
 impl Audit {
-    pub fn user(id: i64, username: &str, ip: &str) -> Audit {
+    pub fn user(id: i64, organization_id: i64, username: &str, ip: &str) -> Audit {
         Audit {
+            organization_id: Some(organization_id),
             actor_id: Some(id),
             actor: username.to_string(),
             ip: ip.to_string(),
@@ -29,9 +33,18 @@ impl Audit {
     /// Changes made from the command line on the server itself.
     pub fn cli() -> Audit {
         Audit {
+            organization_id: None,
             actor_id: None,
             actor: "system:cli".into(),
             ip: "local".into(),
+        }
+    }
+
+    /// The same actor, recorded in `organization_id`'s log.
+    pub fn within(&self, organization_id: i64) -> Audit {
+        Audit {
+            organization_id: Some(organization_id),
+            ..self.clone()
         }
     }
 }
@@ -49,10 +62,11 @@ pub(crate) async fn record<B: Serialize, A: Serialize>(
     let before = before.map(serde_json::to_string).transpose()?;
     let after = after.map(serde_json::to_string).transpose()?;
     sqlx::query(
-        "INSERT INTO audit_log (at, actor_id, actor, ip, action, entity, entity_id, before_json, after_json)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        "INSERT INTO audit_log (at, organization_id, actor_id, actor, ip, action, entity, entity_id, before_json, after_json)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
     )
     .bind(now())
+    .bind(audit.organization_id)
     .bind(audit.actor_id)
     .bind(audit.actor.clone())
     .bind(audit.ip.clone())
@@ -69,6 +83,8 @@ pub(crate) async fn record<B: Serialize, A: Serialize>(
 /// Filters for reading the log.
 #[derive(Clone, Debug, Default)]
 pub struct AuditFilter {
+    /// Entries of this organization (and the few that belong to none).
+    pub organization_id: Option<i64>,
     pub entity: Option<String>,
     pub entity_id: Option<i64>,
     pub actor_id: Option<i64>,
@@ -94,6 +110,12 @@ impl Store {
         paging: Paging,
     ) -> Result<Page<AuditEntry>> {
         let mut sql = Sql::new(" FROM audit_log WHERE 1 = 1");
+        if let Some(organization) = filter.organization_id {
+            sql.push(
+                " AND (organization_id = ? OR organization_id IS NULL)",
+                organization,
+            );
+        }
         if let Some(entity) = &filter.entity {
             sql.push(" AND entity = ?", entity.as_str());
         }

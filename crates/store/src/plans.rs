@@ -19,6 +19,16 @@ use crate::{
     Task, now,
 };
 
+/// What a review edit changed: the audit row's fields and the version note.
+struct Edit<'a, B, A> {
+    action: &'a str,
+    entity: &'a str,
+    id: i64,
+    before: Option<&'a B>,
+    after: Option<&'a A>,
+    note: String,
+}
+
 /// Where an imported plan came from.
 #[derive(Clone, Debug)]
 pub struct ImportSource {
@@ -658,24 +668,20 @@ impl Store {
             return Err(StoreError::NotFound("该单位名称"));
         }
         let detail = serde_json::json!({ "written_name": written_name, "unit_id": unit_id });
-        record::<(), _>(
-            &mut tx,
-            audit,
-            "map_unit",
-            "plan",
-            Some(plan_id),
-            None,
-            Some(&detail),
-        )
-        .await?;
-        self.after_plan_edit(
-            &mut tx,
+        self.commit_edit::<(), _>(
+            tx,
             &plan,
             audit,
-            &format!("单位“{written_name}”对应调整"),
+            Edit {
+                action: "map_unit",
+                entity: "plan",
+                id: plan_id,
+                before: None,
+                after: Some(&detail),
+                note: format!("单位“{written_name}”对应调整"),
+            },
         )
         .await?;
-        tx.commit().await?;
         Ok(done.rows_affected())
     }
 
@@ -722,19 +728,20 @@ impl Store {
             .bind(id)
             .execute(&mut *tx)
             .await?;
-        record(
-            &mut tx,
+        self.commit_edit(
+            tx,
+            &before,
             audit,
-            "update",
-            "plan",
-            Some(id),
-            Some(&before),
-            Some(&after),
+            Edit {
+                action: "update",
+                entity: "plan",
+                id,
+                before: Some(&before),
+                after: Some(&after),
+                note: "修改计划信息".into(),
+            },
         )
         .await?;
-        self.after_plan_edit(&mut tx, &before, audit, "修改计划信息")
-            .await?;
-        tx.commit().await?;
         self.plan(organization_id, id).await
     }
 
@@ -803,6 +810,30 @@ impl Store {
             .await?;
         tx.commit().await?;
         self.plan(organization_id, id).await
+    }
+
+    /// Records a review edit, versions a published plan, and commits.
+    async fn commit_edit<B: Serialize, A: Serialize>(
+        &self,
+        mut tx: sqlx::Transaction<'_, sqlx::Any>,
+        plan: &Plan,
+        audit: &Audit,
+        edit: Edit<'_, B, A>,
+    ) -> Result<()> {
+        record(
+            &mut tx,
+            audit,
+            edit.action,
+            edit.entity,
+            Some(edit.id),
+            edit.before,
+            edit.after,
+        )
+        .await?;
+        self.after_plan_edit(&mut tx, plan, audit, &edit.note)
+            .await?;
+        tx.commit().await?;
+        Ok(())
     }
 
     /// After any edit: a published plan gets a new version with a snapshot.
@@ -912,19 +943,20 @@ impl Store {
         .bind(title.trim().to_string())
         .fetch_one(&mut *tx)
         .await?;
-        record::<(), _>(
-            &mut tx,
+        self.commit_edit::<(), _>(
+            tx,
+            plan,
             audit,
-            "create",
-            "section",
-            Some(section.id),
-            None,
-            Some(&section),
+            Edit {
+                action: "create",
+                entity: "section",
+                id: section.id,
+                before: None,
+                after: Some(&section),
+                note: "新增部分".into(),
+            },
         )
         .await?;
-        self.after_plan_edit(&mut tx, plan, audit, "新增部分")
-            .await?;
-        tx.commit().await?;
         Ok(section)
     }
 
@@ -959,19 +991,20 @@ impl Store {
             .bind(id)
             .execute(&mut *tx)
             .await?;
-        record(
-            &mut tx,
+        self.commit_edit(
+            tx,
+            plan,
             audit,
-            "update",
-            "section",
-            Some(id),
-            Some(&before),
-            Some(&after),
+            Edit {
+                action: "update",
+                entity: "section",
+                id,
+                before: Some(&before),
+                after: Some(&after),
+                note: "修改部分".into(),
+            },
         )
         .await?;
-        self.after_plan_edit(&mut tx, plan, audit, "修改部分")
-            .await?;
-        tx.commit().await?;
         Ok(after)
     }
 
@@ -1034,19 +1067,20 @@ impl Store {
         .await?;
         self.replace_assignments(&mut tx, task_id, input).await?;
         let task = load_tasks(&mut tx, &one_task(task_id)).await?.remove(0);
-        record::<(), _>(
-            &mut tx,
+        self.commit_edit::<(), _>(
+            tx,
+            plan,
             audit,
-            "create",
-            "task",
-            Some(task_id),
-            None,
-            Some(&task),
+            Edit {
+                action: "create",
+                entity: "task",
+                id: task_id,
+                before: None,
+                after: Some(&task),
+                note: format!("新增任务“{}”", task.heading),
+            },
         )
         .await?;
-        self.after_plan_edit(&mut tx, plan, audit, &format!("新增任务“{}”", task.heading))
-            .await?;
-        tx.commit().await?;
         Ok(task)
     }
 
@@ -1114,24 +1148,20 @@ impl Store {
         .await?;
         self.replace_assignments(&mut tx, task_id, input).await?;
         let after = load_tasks(&mut tx, &one_task(task_id)).await?.remove(0);
-        record(
-            &mut tx,
-            audit,
-            "update",
-            "task",
-            Some(task_id),
-            Some(&before),
-            Some(&after),
-        )
-        .await?;
-        self.after_plan_edit(
-            &mut tx,
+        self.commit_edit(
+            tx,
             plan,
             audit,
-            &format!("修改任务“{}”", after.heading),
+            Edit {
+                action: "update",
+                entity: "task",
+                id: task_id,
+                before: Some(&before),
+                after: Some(&after),
+                note: format!("修改任务“{}”", after.heading),
+            },
         )
         .await?;
-        tx.commit().await?;
         Ok(after)
     }
 
@@ -1170,24 +1200,20 @@ impl Store {
         }
         let mut tx = self.write.begin().await?;
         Self::delete_task_rows(&mut tx, task_id).await?;
-        record::<_, ()>(
-            &mut tx,
-            audit,
-            "delete",
-            "task",
-            Some(task_id),
-            Some(&before),
-            None,
-        )
-        .await?;
-        self.after_plan_edit(
-            &mut tx,
+        self.commit_edit::<_, ()>(
+            tx,
             plan,
             audit,
-            &format!("删除任务“{}”", before.heading),
+            Edit {
+                action: "delete",
+                entity: "task",
+                id: task_id,
+                before: Some(&before),
+                after: None,
+                note: format!("删除任务“{}”", before.heading),
+            },
         )
         .await?;
-        tx.commit().await?;
         Ok(())
     }
 
@@ -1262,24 +1288,20 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         let after = load_tasks(&mut tx, &one_task(keep)).await?.remove(0);
-        record(
-            &mut tx,
-            audit,
-            "merge",
-            "task",
-            Some(keep),
-            Some(&(&kept, &merged)),
-            Some(&after),
-        )
-        .await?;
-        self.after_plan_edit(
-            &mut tx,
+        self.commit_edit(
+            tx,
             plan,
             audit,
-            &format!("合并任务到“{}”", after.heading),
+            Edit {
+                action: "merge",
+                entity: "task",
+                id: keep,
+                before: Some(&(&kept, &merged)),
+                after: Some(&after),
+                note: format!("合并任务到“{}”", after.heading),
+            },
         )
         .await?;
-        tx.commit().await?;
         Ok(after)
     }
 
@@ -1350,24 +1372,20 @@ impl Store {
                 .await?;
         }
         let created = load_tasks(&mut tx, &one_task(new_id)).await?.remove(0);
-        record(
-            &mut tx,
-            audit,
-            "split",
-            "task",
-            Some(task_id),
-            Some(&original),
-            Some(&created),
-        )
-        .await?;
-        self.after_plan_edit(
-            &mut tx,
+        self.commit_edit(
+            tx,
             plan,
             audit,
-            &format!("拆分任务“{}”", original.heading),
+            Edit {
+                action: "split",
+                entity: "task",
+                id: task_id,
+                before: Some(&original),
+                after: Some(&created),
+                note: format!("拆分任务“{}”", original.heading),
+            },
         )
         .await?;
-        tx.commit().await?;
         Ok(created)
     }
 
@@ -1429,24 +1447,20 @@ impl Store {
         .fetch_one(&mut *tx)
         .await?;
         let target = load_target(&mut tx, id).await?;
-        record::<(), _>(
-            &mut tx,
-            audit,
-            "create",
-            "target",
-            Some(id),
-            None,
-            Some(&target),
-        )
-        .await?;
-        self.after_plan_edit(
-            &mut tx,
+        self.commit_edit::<(), _>(
+            tx,
             plan,
             audit,
-            &format!("新增目标“{}”", target.indicator),
+            Edit {
+                action: "create",
+                entity: "target",
+                id,
+                before: None,
+                after: Some(&target),
+                note: format!("新增目标“{}”", target.indicator),
+            },
         )
         .await?;
-        tx.commit().await?;
         Ok(target)
     }
 
@@ -1485,24 +1499,20 @@ impl Store {
         .execute(&mut *tx)
         .await?;
         let after = load_target(&mut tx, target_id).await?;
-        record(
-            &mut tx,
-            audit,
-            "update",
-            "target",
-            Some(target_id),
-            Some(&before),
-            Some(&after),
-        )
-        .await?;
-        self.after_plan_edit(
-            &mut tx,
+        self.commit_edit(
+            tx,
             plan,
             audit,
-            &format!("修改目标“{}”", after.indicator),
+            Edit {
+                action: "update",
+                entity: "target",
+                id: target_id,
+                before: Some(&before),
+                after: Some(&after),
+                note: format!("修改目标“{}”", after.indicator),
+            },
         )
         .await?;
-        tx.commit().await?;
         Ok(after)
     }
 
@@ -1528,24 +1538,20 @@ impl Store {
             .bind(target_id)
             .execute(&mut *tx)
             .await?;
-        record::<_, ()>(
-            &mut tx,
-            audit,
-            "delete",
-            "target",
-            Some(target_id),
-            Some(&before),
-            None,
-        )
-        .await?;
-        self.after_plan_edit(
-            &mut tx,
+        self.commit_edit::<_, ()>(
+            tx,
             plan,
             audit,
-            &format!("删除目标“{}”", before.indicator),
+            Edit {
+                action: "delete",
+                entity: "target",
+                id: target_id,
+                before: Some(&before),
+                after: None,
+                note: format!("删除目标“{}”", before.indicator),
+            },
         )
         .await?;
-        tx.commit().await?;
         Ok(())
     }
 
@@ -1573,24 +1579,20 @@ impl Store {
         .bind(input.due_date.clone())
         .fetch_one(&mut *tx)
         .await?;
-        record::<(), _>(
-            &mut tx,
-            audit,
-            "create",
-            "milestone",
-            Some(milestone.id),
-            None,
-            Some(&milestone),
-        )
-        .await?;
-        self.after_plan_edit(
-            &mut tx,
+        self.commit_edit::<(), _>(
+            tx,
             plan,
             audit,
-            &format!("新增节点“{}”", milestone.title),
+            Edit {
+                action: "create",
+                entity: "milestone",
+                id: milestone.id,
+                before: None,
+                after: Some(&milestone),
+                note: format!("新增节点“{}”", milestone.title),
+            },
         )
         .await?;
-        tx.commit().await?;
         Ok(milestone)
     }
 }

@@ -228,8 +228,8 @@ async fn story(url: &str) {
     );
 
     // Reports: draft, submit, return, resubmit, accept; the accepted one is final.
-    let as_reporter = Audit::user(reporter.id, "reporter", "127.0.0.1");
-    let as_supervisor = Audit::user(supervisor.id, "supervisor", "127.0.0.1");
+    let as_reporter = Audit::user(reporter.id, org.id, "reporter", "127.0.0.1");
+    let as_supervisor = Audit::user(supervisor.id, org.id, "supervisor", "127.0.0.1");
     let input = ReportInput {
         status: Some(ProgressStatus::InProgress),
         narrative: Some("已开工 6 所".into()),

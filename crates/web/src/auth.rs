@@ -197,7 +197,7 @@ impl FromRequestParts<AppState> for Caller {
                 role: user.role,
                 units: user.units.clone(),
             },
-            audit: Audit::user(user.id, &user.username, &ip),
+            audit: Audit::user(user.id, user.organization_id, &user.username, &ip),
             user,
             credential,
         })

@@ -256,6 +256,7 @@ CREATE TABLE published_periods (
 CREATE TABLE audit_log (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
     at INTEGER NOT NULL,
+    organization_id INTEGER,
     actor_id INTEGER,
     actor TEXT NOT NULL,
     ip TEXT NOT NULL,
@@ -266,6 +267,7 @@ CREATE TABLE audit_log (
     after_json TEXT
 );
 CREATE INDEX audit_log_entity ON audit_log(entity, entity_id);
+CREATE INDEX audit_log_organization ON audit_log(organization_id, id);
 
 CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
 BEGIN

@@ -290,6 +290,7 @@ pub async fn audit(
 ) -> ApiResult<Json<Page<AuditEntry>>> {
     ApiError::check(decide(&caller.actor, Action::ReadOrganization), "操作日志")?;
     let filter = AuditFilter {
+        organization_id: Some(caller.actor.organization_id),
         entity: query.entity,
         entity_id: query.entity_id,
         actor_id: query.actor_id,

@@ -7,7 +7,7 @@ use axum::response::{IntoResponse, Response};
 use chrono::Datelike;
 use luoshi_domain::import::draft_from;
 use luoshi_domain::light::LightColor;
-use luoshi_domain::policy::{Action, TaskScope, decide};
+use luoshi_domain::policy::{Action, TaskAction, TaskScope, decide};
 use luoshi_store::{
     Dashboard, ImportSource, MilestoneInput, Page, Paging, Plan, PlanPatch, PlanSnapshot,
     PlanVersion, PublicPeriod, Section, SectionInput, Target, TargetInput, Task, TaskInput,
@@ -50,6 +50,19 @@ pub(crate) async fn task_scope(
     {
         return Err(ApiError::not_found("任务"));
     }
+    Ok(scope)
+}
+
+/// Loads a task's scope and checks `action` on it for the caller; the scope is returned for
+/// the checks that follow.
+pub(crate) async fn authorize_task(
+    state: &AppState,
+    caller: &Caller,
+    task_id: i64,
+    action: TaskAction,
+) -> ApiResult<TaskScopeFacts> {
+    let scope = task_scope(state, caller, task_id).await?;
+    ApiError::check(decide(&caller.actor, action.on(scope_of(&scope))), "任务")?;
     Ok(scope)
 }
 
@@ -504,11 +517,7 @@ pub async fn task(
     caller: Caller,
     Path(id): Path<i64>,
 ) -> ApiResult<Json<TaskWithLight>> {
-    let scope = task_scope(&state, &caller, id).await?;
-    ApiError::check(
-        decide(&caller.actor, Action::ReadTask(scope_of(&scope))),
-        "任务",
-    )?;
+    let scope = authorize_task(&state, &caller, id, TaskAction::Read).await?;
     let plan = state
         .store
         .plan(caller.actor.organization_id, scope.plan_id)

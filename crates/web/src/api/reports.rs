@@ -5,7 +5,7 @@ use axum::body::Body as ResponseBody;
 use axum::extract::{Multipart, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use luoshi_domain::policy::{Action, decide};
+use luoshi_domain::policy::{Action, TaskAction, decide};
 use luoshi_domain::report::{ReportAction, ReportState};
 use luoshi_store::{
     Attachment, Comment, Contribution, NewAttachment, NewNotice, Notice, NoticeFilter, Page,
@@ -13,7 +13,7 @@ use luoshi_store::{
 };
 use serde::Deserialize;
 
-use super::plans::{scope_of, task_scope};
+use super::plans::{authorize_task, scope_of, task_scope};
 use super::{Body, PageQuery, Path, Query};
 use crate::AppState;
 use crate::auth::Caller;
@@ -63,11 +63,7 @@ pub async fn create(
     Path(task_id): Path<i64>,
     Body(input): Body<NewReport>,
 ) -> ApiResult<Response> {
-    let scope = task_scope(&state, &caller, task_id).await?;
-    ApiError::check(
-        decide(&caller.actor, Action::WriteReport(scope_of(&scope))),
-        "任务",
-    )?;
+    let scope = authorize_task(&state, &caller, task_id, TaskAction::WriteReport).await?;
     let report = state
         .store
         .create_report(
@@ -88,11 +84,7 @@ pub async fn task_reports(
     Path(task_id): Path<i64>,
     Query(query): Query<PageQuery>,
 ) -> ApiResult<Json<Page<Report>>> {
-    let scope = task_scope(&state, &caller, task_id).await?;
-    ApiError::check(
-        decide(&caller.actor, Action::ReadTask(scope_of(&scope))),
-        "任务",
-    )?;
+    authorize_task(&state, &caller, task_id, TaskAction::Read).await?;
     let filter = ReportFilter {
         organization_id: caller.actor.organization_id,
         task_id: Some(task_id),
@@ -326,11 +318,7 @@ pub async fn contributions(
     Path(task_id): Path<i64>,
     Query(query): Query<PeriodQuery>,
 ) -> ApiResult<Json<Vec<Contribution>>> {
-    let scope = task_scope(&state, &caller, task_id).await?;
-    ApiError::check(
-        decide(&caller.actor, Action::ReadTask(scope_of(&scope))),
-        "任务",
-    )?;
+    authorize_task(&state, &caller, task_id, TaskAction::Read).await?;
     Ok(Json(
         state
             .store
@@ -351,11 +339,7 @@ pub async fn contribute(
     Path(task_id): Path<i64>,
     Body(input): Body<NewContribution>,
 ) -> ApiResult<Response> {
-    let scope = task_scope(&state, &caller, task_id).await?;
-    ApiError::check(
-        decide(&caller.actor, Action::Contribute(scope_of(&scope))),
-        "任务",
-    )?;
+    let scope = authorize_task(&state, &caller, task_id, TaskAction::Contribute).await?;
     let unit = own_unit(&caller, &scope.co).ok_or_else(ApiError::forbidden)?;
     let contribution = state
         .store
@@ -370,11 +354,7 @@ pub async fn comments(
     Path(task_id): Path<i64>,
     Query(query): Query<PageQuery>,
 ) -> ApiResult<Json<Page<Comment>>> {
-    let scope = task_scope(&state, &caller, task_id).await?;
-    ApiError::check(
-        decide(&caller.actor, Action::ReadTask(scope_of(&scope))),
-        "任务",
-    )?;
+    authorize_task(&state, &caller, task_id, TaskAction::Read).await?;
     Ok(Json(state.store.comments(task_id, query.paging()).await?))
 }
 
@@ -390,11 +370,7 @@ pub async fn comment(
     Path(task_id): Path<i64>,
     Body(input): Body<NewComment>,
 ) -> ApiResult<Response> {
-    let scope = task_scope(&state, &caller, task_id).await?;
-    ApiError::check(
-        decide(&caller.actor, Action::Comment(scope_of(&scope))),
-        "任务",
-    )?;
+    authorize_task(&state, &caller, task_id, TaskAction::Comment).await?;
     let comment = state
         .store
         .add_comment(&caller.audit, task_id, input.report_id, &input.body)
@@ -408,11 +384,7 @@ pub async fn task_notices(
     Path(task_id): Path<i64>,
     Query(query): Query<PageQuery>,
 ) -> ApiResult<Json<Page<Notice>>> {
-    let scope = task_scope(&state, &caller, task_id).await?;
-    ApiError::check(
-        decide(&caller.actor, Action::ReadTask(scope_of(&scope))),
-        "任务",
-    )?;
+    authorize_task(&state, &caller, task_id, TaskAction::Read).await?;
     let filter = NoticeFilter {
         organization_id: caller.actor.organization_id,
         task_id: Some(task_id),
@@ -427,11 +399,7 @@ pub async fn issue_notice(
     Path(task_id): Path<i64>,
     Body(input): Body<NewNotice>,
 ) -> ApiResult<Response> {
-    let scope = task_scope(&state, &caller, task_id).await?;
-    ApiError::check(
-        decide(&caller.actor, Action::Supervise(scope_of(&scope))),
-        "任务",
-    )?;
+    let scope = authorize_task(&state, &caller, task_id, TaskAction::Supervise).await?;
     if !scope.lead.contains(&input.unit_id) && !scope.co.contains(&input.unit_id) {
         return Err(ApiError::bad_request(
             "unit_id",

@@ -38,6 +38,7 @@ pub async fn setup(
     }
     password::check_policy(&input.password)?;
     let audit = Audit {
+        organization_id: None,
         actor_id: None,
         actor: "system:setup".into(),
         ip,
@@ -87,6 +88,7 @@ pub async fn login(
     let now = luoshi_store::now();
     if store.login_attempts_since(&ip, now - 60).await? >= auth::MAX_LOGINS_PER_MINUTE_PER_IP {
         let audit = Audit {
+            organization_id: None,
             actor_id: None,
             actor: input.username.clone(),
             ip: ip.clone(),
@@ -113,6 +115,7 @@ pub async fn login(
             .record_login_attempt(&ip, &input.username, false)
             .await?;
         let audit = Audit {
+            organization_id: None,
             actor_id: None,
             actor: input.username.clone(),
             ip,
@@ -123,7 +126,7 @@ pub async fn login(
         return Err(refused());
     };
     let user = credentials.user;
-    let audit = Audit::user(user.id, &user.username, &ip);
+    let audit = Audit::user(user.id, user.organization_id, &user.username, &ip);
     if let Some(until) = user.locked_until.filter(|until| *until > now) {
         store
             .record_login_attempt(&ip, &input.username, false)
