@@ -136,45 +136,56 @@ async fn attach_details(conn: &mut AnyConnection, rows: Vec<ReportRow>) -> Resul
     Ok(reports)
 }
 
+/// Writes a report's actuals, replacing earlier ones; checked by [`Store::check_actuals`].
 async fn write_actuals(
     conn: &mut AnyConnection,
     report_id: i64,
-    task_id: i64,
     actuals: &[ActualInput],
+    replace: bool,
 ) -> Result<()> {
-    let targets: Vec<(i64,)> = sqlx::query_as("SELECT id FROM targets WHERE task_id = $1")
-        .bind(task_id)
-        .fetch_all(&mut *conn)
-        .await?;
-    for actual in actuals {
-        if !targets.iter().any(|(id,)| *id == actual.target_id) {
-            return Err(DomainError::invalid(
-                "actuals",
-                format!("目标 {} 不属于该任务", actual.target_id),
-            )
-            .into());
-        }
-        if !actual.value.is_finite() {
-            return Err(DomainError::invalid("actuals", "实际值须为数字").into());
-        }
-    }
-    sqlx::query("DELETE FROM report_actuals WHERE report_id = $1")
-        .bind(report_id)
-        .execute(&mut *conn)
-        .await?;
-    for actual in actuals {
-        sqlx::query("INSERT INTO report_actuals (report_id, target_id, value, note) VALUES ($1, $2, $3, $4)")
+    if replace {
+        sqlx::query("DELETE FROM report_actuals WHERE report_id = $1")
             .bind(report_id)
-            .bind(actual.target_id)
-            .bind(actual.value)
-            .bind(actual.note.clone())
             .execute(&mut *conn)
             .await?;
+    }
+    for actual in actuals {
+        sqlx::query(
+            "INSERT INTO report_actuals (report_id, target_id, value, note) VALUES ($1, $2, $3, $4)",
+        )
+        .bind(report_id)
+        .bind(actual.target_id)
+        .bind(actual.value)
+        .bind(actual.note.clone())
+        .execute(&mut *conn)
+        .await?;
     }
     Ok(())
 }
 
 impl Store {
+    /// Actuals must be numbers for targets of the report's task (checked before the write
+    /// transaction, which stays short).
+    async fn check_actuals(&self, task_id: i64, actuals: &[ActualInput]) -> Result<()> {
+        let targets: Vec<(i64,)> = sqlx::query_as("SELECT id FROM targets WHERE task_id = $1")
+            .bind(task_id)
+            .fetch_all(&self.read)
+            .await?;
+        for actual in actuals {
+            if !targets.iter().any(|(id,)| *id == actual.target_id) {
+                return Err(DomainError::invalid(
+                    "actuals",
+                    format!("目标 {} 不属于该任务", actual.target_id),
+                )
+                .into());
+            }
+            if !actual.value.is_finite() {
+                return Err(DomainError::invalid("actuals", "实际值须为数字").into());
+            }
+        }
+        Ok(())
+    }
+
     /// The plan's cycle and year for a task, to read period keys.
     async fn task_cycle(&self, task_id: i64) -> Result<(Cycle, i32)> {
         let row: Option<(String, i64)> = sqlx::query_as(
@@ -208,28 +219,18 @@ impl Store {
         let author = audit
             .actor_id
             .ok_or_else(|| DomainError::invalid("user", "报送须由用户提交"))?;
-        let mut tx = self.write.begin().await?;
-        let latest: Option<(i64, String)> = sqlx::query_as(
-            "SELECT version, state FROM reports WHERE task_id = $1 AND period = $2 ORDER BY version DESC LIMIT 1",
-        )
-        .bind(task_id)
-        .bind(period.key())
-        .fetch_optional(&mut *tx)
-        .await?;
-        if let Some((_, state)) = &latest {
-            return Err(StoreError::Conflict(if state == "accepted" {
-                "本期报送已采纳；如需更正，请对已采纳的报送发起更正".into()
-            } else {
-                "本期已有报送，请在原报送上修改".into()
-            }));
-        }
+        let actuals = input.actuals.clone().unwrap_or_default();
+        self.check_actuals(task_id, &actuals).await?;
         let at = now();
         let state = if submit {
             ReportState::Submitted
         } else {
             ReportState::Draft
         };
-        let (id,): (i64,) = sqlx::query_as(
+        let status = input.status.unwrap_or(ProgressStatus::InProgress);
+        let narrative = input.narrative.clone().unwrap_or_default();
+        let mut tx = self.write.begin().await?;
+        let inserted: std::result::Result<(i64,), sqlx::Error> = sqlx::query_as(
             "INSERT INTO reports (task_id, period, version, unit_id, state, status, narrative, return_count,
                  created_by, created_at, updated_at, submitted_at)
              VALUES ($1, $2, 1, $3, $4, $5, $6, 0, $7, $8, $8, $9) RETURNING id",
@@ -238,18 +239,51 @@ impl Store {
         .bind(period.key())
         .bind(unit_id)
         .bind(state.as_str().to_string())
-        .bind(input.status.unwrap_or(ProgressStatus::InProgress).as_str().to_string())
-        .bind(input.narrative.clone().unwrap_or_default())
+        .bind(status.as_str().to_string())
+        .bind(narrative.clone())
         .bind(author)
         .bind(at)
         .bind(submit.then_some(at))
         .fetch_one(&mut *tx)
-        .await
-        .map_err(|e| crate::org::conflict_on_unique(e, "本期已有报送，请在原报送上修改".into()))?;
-        if let Some(actuals) = &input.actuals {
-            write_actuals(&mut tx, id, task_id, actuals).await?;
-        }
-        let report = load_report(&mut tx, id).await?;
+        .await;
+        let id = match inserted {
+            Ok((id,)) => id,
+            Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
+                drop(tx);
+                return Err(self.existing_report_conflict(task_id, &period.key()).await);
+            }
+            Err(e) => return Err(e.into()),
+        };
+        write_actuals(&mut tx, id, &actuals, false).await?;
+        let report = Report {
+            id,
+            task_id,
+            period: period.key(),
+            version: 1,
+            unit_id,
+            state: state.as_str().to_string(),
+            status: status.as_str().to_string(),
+            narrative,
+            return_reason: None,
+            return_count: 0,
+            created_by: author,
+            created_at: at,
+            updated_at: at,
+            submitted_at: submit.then_some(at),
+            approved_by: None,
+            approved_at: None,
+            reviewed_by: None,
+            reviewed_at: None,
+            actuals: actuals
+                .iter()
+                .map(|a| Actual {
+                    target_id: a.target_id,
+                    value: a.value,
+                    note: a.note.clone(),
+                })
+                .collect(),
+            attachments: Vec::new(),
+        };
         record::<(), _>(
             &mut tx,
             audit,
@@ -262,6 +296,24 @@ impl Store {
         .await?;
         tx.commit().await?;
         Ok(report)
+    }
+
+    /// Why a period's report cannot be started: one exists (accepted or not).
+    async fn existing_report_conflict(&self, task_id: i64, period: &str) -> StoreError {
+        let latest: std::result::Result<Option<(String,)>, sqlx::Error> = sqlx::query_as(
+            "SELECT state FROM reports WHERE task_id = $1 AND period = $2 ORDER BY version DESC LIMIT 1",
+        )
+        .bind(task_id)
+        .bind(period.to_string())
+        .fetch_optional(&self.read)
+        .await;
+        match latest {
+            Ok(Some((state,))) if state == "accepted" => {
+                StoreError::Conflict("本期报送已采纳；如需更正，请对已采纳的报送发起更正".into())
+            }
+            Ok(_) => StoreError::Conflict("本期已有报送，请在原报送上修改".into()),
+            Err(e) => e.into(),
+        }
     }
 
     pub async fn report(&self, id: i64) -> Result<Report> {
@@ -277,6 +329,9 @@ impl Store {
     ) -> Result<Report> {
         let before = self.report(id).await?;
         state_of(&before)?.apply(ReportAction::Edit, false)?;
+        if let Some(actuals) = &input.actuals {
+            self.check_actuals(before.task_id, actuals).await?;
+        }
         let mut tx = self.write.begin().await?;
         let changed = sqlx::query(
             "UPDATE reports SET status = $1, narrative = $2, updated_at = $3
@@ -297,7 +352,7 @@ impl Store {
             return Err(StoreError::Conflict("报送状态已变化，请刷新后再试".into()));
         }
         if let Some(actuals) = &input.actuals {
-            write_actuals(&mut tx, id, before.task_id, actuals).await?;
+            write_actuals(&mut tx, id, actuals, true).await?;
         }
         let after = load_report(&mut tx, id).await?;
         record(
@@ -417,7 +472,7 @@ impl Store {
                 note: a.note.clone(),
             })
             .collect();
-        write_actuals(&mut tx, new_id, accepted.task_id, &actuals).await?;
+        write_actuals(&mut tx, new_id, &actuals, false).await?;
         let report = load_report(&mut tx, new_id).await?;
         record(
             &mut tx,

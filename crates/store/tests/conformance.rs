@@ -262,6 +262,19 @@ async fn story(url: &str) {
         .await
         .unwrap_err();
     assert!(matches!(again, StoreError::Conflict(_)));
+    let stray = ReportInput {
+        actuals: Some(vec![ActualInput {
+            target_id: target.id,
+            value: 1.0,
+            note: String::new(),
+        }]),
+        ..Default::default()
+    };
+    let refused = store
+        .create_report(&as_reporter, tasks[1].id, "2026-06", None, &stray, false)
+        .await
+        .unwrap_err();
+    assert!(refused.to_string().contains("不属于该任务"), "{refused}");
     let bad_period = store
         .create_report(&as_reporter, tasks[1].id, "2025-06", None, &input, false)
         .await
