@@ -674,14 +674,16 @@ impl Store {
         Ok(())
     }
 
-    /// Login attempts from `ip` since `since` (for per-address rate limiting).
-    pub async fn login_attempts_since(&self, ip: &str, since: i64) -> Result<i64> {
-        let (count,): (i64,) =
-            sqlx::query_as("SELECT COUNT(*) FROM login_attempts WHERE ip = $1 AND at >= $2")
-                .bind(ip.to_string())
-                .bind(since)
-                .fetch_one(&self.read)
-                .await?;
+    /// Failed login attempts from `ip` since `since` (per-address rate limiting: staff behind
+    /// one NAT address all log in at nine without being refused).
+    pub async fn failed_logins_from(&self, ip: &str, since: i64) -> Result<i64> {
+        let (count,): (i64,) = sqlx::query_as(
+            "SELECT COUNT(*) FROM login_attempts WHERE ip = $1 AND at >= $2 AND success = 0",
+        )
+        .bind(ip.to_string())
+        .bind(since)
+        .fetch_one(&self.read)
+        .await?;
         Ok(count)
     }
 

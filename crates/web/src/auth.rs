@@ -5,8 +5,8 @@
 //!   Cookies are HttpOnly and SameSite=Strict, and Secure when configured behind HTTPS.
 //! - Every cookie-authenticated write carries the session's CSRF token in `X-CSRF-Token`.
 //! - Scripts use `Authorization: Bearer <token>` (no cookie, so no CSRF).
-//! - Five wrong passwords lock an account for 15 minutes; more than 20 login attempts a
-//!   minute from one address are refused. Both are logged in the audit trail.
+//! - Five wrong passwords lock an account for 15 minutes; after 20 failed logins in a
+//!   minute from one address, further attempts from it are refused. Both are logged in the audit trail.
 //! - An account whose password an admin set must change it before doing anything else.
 
 use std::net::SocketAddr;
@@ -27,7 +27,7 @@ pub const IDLE_TIMEOUT_SECS: i64 = 30 * 60;
 pub const ABSOLUTE_TIMEOUT_SECS: i64 = 12 * 60 * 60;
 pub const MAX_FAILED_LOGINS: i64 = 5;
 pub const LOCKOUT_SECS: i64 = 15 * 60;
-pub const MAX_LOGINS_PER_MINUTE_PER_IP: i64 = 20;
+pub const MAX_FAILED_LOGINS_PER_MINUTE_PER_IP: i64 = 20;
 
 /// How a request proved who it is.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -152,7 +152,7 @@ endpoints! {
     post "/api/v1/plans/{id}/publish" => plans::publish, "plans", "发布计划（所有单位已对应、每项任务有牵头单位）", "admin, supervisor";
     get "/api/v1/plans/{id}/source" => plans::source, "plans", "导入时的原文（任务与目标的 span 指向此文本）", "admin, supervisor";
     get "/api/v1/plans/{id}/unmatched-units" => plans::unmatched, "plans", "未对应到系统单位的责任单位名称", "admin, supervisor";
-    post "/api/v1/plans/{id}/unit-mappings" => plans::map_unit, "plans", "把计划中写法为 written_name 的单位对应到 unit_id", "admin, supervisor";
+    post "/api/v1/plans/{id}/unit-mappings" => plans::map_unit, "plans", "把计划中写法为 written_name 的单位对应到 unit_id；不给 unit_id 时按该名称新建单位（须管理员）", "admin, supervisor";
     get "/api/v1/plans/{id}/versions" => plans::versions, "plans", "已发布计划的版本列表", "leader, admin, supervisor";
     get "/api/v1/plans/{id}/versions/{version}" => plans::version, "plans", "某一版本的计划快照", "leader, admin, supervisor";
     post "/api/v1/plans/{id}/sections" => plans::create_section, "plans", "新增部分", "admin, supervisor";

@@ -9,7 +9,7 @@ use luoshi_domain::import::draft_from;
 use luoshi_domain::light::LightColor;
 use luoshi_domain::policy::{Action, TaskAction, TaskScope, decide};
 use luoshi_store::{
-    Dashboard, ImportSource, MilestoneInput, Page, Paging, Plan, PlanPatch, PlanSnapshot,
+    Dashboard, ImportSource, MilestoneInput, NewUnit, Page, Paging, Plan, PlanPatch, PlanSnapshot,
     PlanVersion, PublicPeriod, Section, SectionInput, Target, TargetInput, Task, TaskInput,
     TaskScopeFacts, TaskWithLight, UnmatchedName,
 };
@@ -238,10 +238,14 @@ pub async fn unmatched(
     Ok(Json(state.store.unmatched_unit_names(id).await?))
 }
 
+/// Maps a written name to `unit_id`, or, without one, creates a unit of that name (the
+/// reviewer accepting the proposal) and maps to it.
 #[derive(Deserialize)]
 pub struct UnitMapping {
     pub written_name: String,
-    pub unit_id: i64,
+    pub unit_id: Option<i64>,
+    /// Kind of the unit to create when `unit_id` is absent (default `department`).
+    pub kind: Option<String>,
 }
 
 pub async fn map_unit(
@@ -251,6 +255,23 @@ pub async fn map_unit(
     Body(input): Body<UnitMapping>,
 ) -> ApiResult<Json<serde_json::Value>> {
     managed_plan(&state, &caller, id).await?;
+    let unit_id = match input.unit_id {
+        Some(unit) => unit,
+        None => {
+            ApiError::check(decide(&caller.actor, Action::Administer), "单位")?;
+            let unit = NewUnit {
+                name: input.written_name.clone(),
+                kind: input.kind.clone().unwrap_or_else(|| "department".into()),
+                parent_id: None,
+                abbreviations: vec![],
+            };
+            state
+                .store
+                .create_unit(&caller.audit, caller.actor.organization_id, &unit)
+                .await?
+                .id
+        }
+    };
     let mapped = state
         .store
         .map_unit_name(
@@ -258,7 +279,7 @@ pub async fn map_unit(
             caller.actor.organization_id,
             id,
             &input.written_name,
-            input.unit_id,
+            unit_id,
         )
         .await?;
     Ok(Json(

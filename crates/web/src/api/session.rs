@@ -86,7 +86,7 @@ pub async fn login(
 ) -> ApiResult<Response> {
     let store = &state.store;
     let now = luoshi_store::now();
-    if store.login_attempts_since(&ip, now - 60).await? >= auth::MAX_LOGINS_PER_MINUTE_PER_IP {
+    if store.failed_logins_from(&ip, now - 60).await? >= auth::MAX_FAILED_LOGINS_PER_MINUTE_PER_IP {
         let audit = Audit {
             organization_id: None,
             actor_id: None,

@@ -703,3 +703,41 @@ async fn errors_are_json_with_a_code_and_a_chinese_message() {
     assert!(doc["paths"]["/api/v1/tasks/{id}/reports"]["post"].is_object());
     app.stop().await;
 }
+
+#[tokio::test]
+async fn an_admin_accepts_a_proposed_unit_and_the_plan_publishes() {
+    let app = TestApp::start(Backend::Sqlite, june_28()).await.unwrap();
+    bureau(&app).await;
+    let mut admin = app.login("admin", 1).await;
+    let (_, body) = admin
+        .upload("/api/v1/plans", "plan.txt", PLAN_TEXT.as_bytes())
+        .await;
+    let plan = body["plan"]["id"].as_i64().unwrap();
+    let (status, body) = admin
+        .post(
+            &format!("/api/v1/plans/{plan}/unit-mappings"),
+            json!({ "written_name": "安全科", "kind": "department" }),
+        )
+        .await;
+    assert_eq!(
+        (status, body["mapped"].as_i64()),
+        (StatusCode::OK, Some(1)),
+        "{body}"
+    );
+    assert_eq!(body["unmatched_units"], json!([]));
+    let (_, units) = admin.get("/api/v1/units?q=安全").await;
+    let names: Vec<&str> = units["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| u["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, vec!["安全管理科", "安全科"]);
+    let (status, body) = admin
+        .post(&format!("/api/v1/plans/{plan}/publish"), json!({}))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let (_, versions) = admin.get(&format!("/api/v1/plans/{plan}/versions")).await;
+    assert_eq!(versions[0]["note"], "发布");
+    app.stop().await;
+}
