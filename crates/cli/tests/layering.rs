@@ -8,6 +8,7 @@ const LAYERS: &[&str] = &[
     "luoshi-plandoc",
     "luoshi-domain",
     "luoshi-store",
+    "luoshi-office",
     "luoshi-web",
     "luoshi-cli",
 ];

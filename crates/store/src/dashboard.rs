@@ -160,7 +160,8 @@ fn parse_date(text: &str) -> Option<NaiveDate> {
     NaiveDate::parse_from_str(text, "%Y-%m-%d").ok()
 }
 
-fn owed_periods(plan: &Plan, cycle: Cycle, today: NaiveDate) -> Vec<Period> {
+/// The periods a task of `plan` owes a report for by `today` (from the reporting start).
+pub fn owed_periods(plan: &Plan, cycle: Cycle, today: NaiveDate) -> Vec<Period> {
     let Some(start) = plan.reporting_start.as_deref().and_then(parse_date) else {
         return Vec::new();
     };

@@ -1,0 +1,182 @@
+//! The files bureau work moves in: Excel ledgers and Word documents laid out the way
+//! bureaus expect, generated from the store's records, and a decomposition table read back
+//! into a draft plan.
+//!
+//! [`gather`] collects everything one plan's files need (a [`Book`]); the renderers in
+//! [`xlsx`] and [`docx`] turn a book into bytes; [`import`] reads a 责任分解表 workbook.
+
+pub mod docx;
+pub mod import;
+pub mod xlsx;
+
+use chrono::NaiveDate;
+use luoshi_domain::period::{Cycle, Period};
+use luoshi_store::{
+    Dashboard, Notice, NoticeFilter, Organization, Paging, Plan, Report, ReportFilter, Section,
+    Store, StoreError, TaskWithLight, Unit,
+};
+use thiserror::Error;
+
+#[derive(Debug, Error)]
+pub enum OfficeError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("writing the workbook: {0}")]
+    Xlsx(#[from] rust_xlsxwriter::XlsxError),
+    #[error("writing the document: {0}")]
+    Docx(String),
+    /// A file that cannot be read as a decomposition table; the message names why, in Chinese.
+    #[error("{0}")]
+    Unreadable(String),
+}
+
+pub type Result<T, E = OfficeError> = std::result::Result<T, E>;
+
+/// Everything a plan's files are made from, read once.
+#[derive(Clone, Debug)]
+pub struct Book {
+    pub organization: Organization,
+    pub plan: Plan,
+    pub cycle: Cycle,
+    pub sections: Vec<Section>,
+    pub tasks: Vec<TaskWithLight>,
+    /// Every report of the plan, newest period first.
+    pub reports: Vec<Report>,
+    pub notices: Vec<Notice>,
+    pub units: Vec<Unit>,
+    pub dashboard: Dashboard,
+    pub today: NaiveDate,
+}
+
+/// Reads what the files of `plan_id` need, as of `today`.
+pub async fn gather(
+    store: &Store,
+    organization_id: i64,
+    plan_id: i64,
+    today: NaiveDate,
+) -> Result<Book> {
+    let organization = store.organization(organization_id).await?;
+    let plan = store.plan(organization_id, plan_id).await?;
+    let cycle = Cycle::parse(&plan.cycle).map_err(StoreError::from)?;
+    let sections = store.sections(plan.id).await?;
+    let tasks = store
+        .tasks_with_lights(&plan, &organization.light_rules, today)
+        .await?;
+    let reports = store
+        .reports(
+            &ReportFilter {
+                organization_id,
+                plan_id: Some(plan.id),
+                ..Default::default()
+            },
+            Paging::all(),
+        )
+        .await?
+        .items;
+    let task_ids: Vec<i64> = tasks.iter().map(|t| t.task.id).collect();
+    let notices = store
+        .notices(
+            &NoticeFilter {
+                organization_id,
+                ..Default::default()
+            },
+            Paging::all(),
+        )
+        .await?
+        .items
+        .into_iter()
+        .filter(|n| task_ids.contains(&n.task_id))
+        .collect();
+    let units = store.units(organization_id).await?;
+    let dashboard = store
+        .dashboard(&plan, &organization.light_rules, today)
+        .await?;
+    Ok(Book {
+        organization,
+        plan,
+        cycle,
+        sections,
+        tasks,
+        reports,
+        notices,
+        units,
+        dashboard,
+        today,
+    })
+}
+
+impl Book {
+    /// The section heading of a task, as printed (一、…).
+    pub fn section_title(&self, section_id: Option<i64>) -> String {
+        self.sections
+            .iter()
+            .find(|s| Some(s.id) == section_id)
+            .map(|s| s.title.clone())
+            .unwrap_or_default()
+    }
+
+    /// The report that stands for a task's period: the latest version, unless that is an
+    /// unfinished correction of an accepted one.
+    pub fn report_for(&self, task_id: i64, period: &str) -> Option<&Report> {
+        let mut versions: Vec<&Report> = self
+            .reports
+            .iter()
+            .filter(|r| r.task_id == task_id && r.period == period)
+            .collect();
+        versions.sort_by_key(|r| std::cmp::Reverse(r.version));
+        match versions.as_slice() {
+            [latest, previous, ..] if latest.state == "draft" && previous.state == "accepted" => {
+                Some(previous)
+            }
+            [latest, ..] => Some(latest),
+            [] => None,
+        }
+    }
+
+    /// The latest accepted report of a task, any period.
+    pub fn latest_accepted(&self, task_id: i64) -> Option<&Report> {
+        self.reports
+            .iter()
+            .filter(|r| r.task_id == task_id && r.state == "accepted")
+            .max_by(|a, b| a.period.cmp(&b.period).then(a.version.cmp(&b.version)))
+    }
+
+    pub fn unit_name(&self, id: i64) -> String {
+        self.units
+            .iter()
+            .find(|u| u.id == id)
+            .map(|u| u.name.clone())
+            .unwrap_or_else(|| format!("单位{id}"))
+    }
+
+    /// Periods owed so far, oldest first.
+    pub fn owed_periods(&self) -> Vec<Period> {
+        luoshi_store::owed_periods(&self.plan, self.cycle, self.today)
+    }
+
+    /// The period a bulletin is about: the one given, else the latest whose due day passed.
+    pub fn period_or_latest(&self, period: Option<&str>) -> Result<Period> {
+        match period {
+            Some(key) => Period::parse(self.cycle, key).map_err(|e| OfficeError::Store(e.into())),
+            None => Ok(self
+                .owed_periods()
+                .into_iter()
+                .rev()
+                .find(|p| p.due(self.plan.due_day as u32) <= self.today)
+                .unwrap_or_else(|| Period::containing(self.cycle, self.today))),
+        }
+    }
+}
+
+/// Names for people: 已完成, 红灯 …
+pub fn status_zh(status: Option<&str>) -> &'static str {
+    status
+        .and_then(|s| luoshi_domain::report::ProgressStatus::parse(s).ok())
+        .map(|s| s.zh())
+        .unwrap_or("未报送")
+}
+
+/// 一, 二 … for section and item numbers.
+pub fn chinese_number(n: usize) -> String {
+    luoshi_plandoc::numerals::to_chinese(n as u32)
+}
