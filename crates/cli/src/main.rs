@@ -85,6 +85,26 @@ enum Command {
         #[command(subcommand)]
         command: TokenCommand,
     },
+    /// Write a plan's file: decomposition, ledger, units (.xlsx); bulletin, notice, summary (.docx).
+    Export {
+        kind: String,
+        /// xlsx or docx (each file has its format; given only as a check).
+        #[arg(long)]
+        format: Option<String>,
+        #[arg(long)]
+        out: PathBuf,
+        /// Plan id (may be left out when there is one plan).
+        #[arg(long)]
+        plan: Option<i64>,
+        /// Period of a bulletin, e.g. 2026-06 (default: the latest one due).
+        #[arg(long)]
+        period: Option<String>,
+        /// Notice id for a 督办单 (default: the latest).
+        #[arg(long)]
+        notice: Option<i64>,
+        #[arg(long)]
+        organization: Option<String>,
+    },
     /// Consistent online copy of the SQLite database (PostgreSQL: use pg_dump).
     Backup {
         #[arg(long)]
@@ -161,6 +181,29 @@ fn main() -> ExitCode {
         Command::Token {
             command: TokenCommand::Create { user, name },
         } => run("token", service::token(&location, &user, &name)),
+        Command::Export {
+            kind,
+            format,
+            out,
+            plan,
+            period,
+            notice,
+            organization,
+        } => run(
+            "export",
+            service::export(
+                &location,
+                service::ExportRequest {
+                    kind: &kind,
+                    format: format.as_deref(),
+                    out: &out,
+                    plan,
+                    period: period.as_deref(),
+                    notice,
+                    organization: organization.as_deref(),
+                },
+            ),
+        ),
         Command::Backup { to } => run("backup", service::backup(&location, &to)),
         Command::Restore { file } => run("restore", service::restore(&location, &file)),
     }

@@ -9,11 +9,10 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result, anyhow, bail};
 use chrono::Datelike;
 use clap::{Args, Subcommand};
-use luoshi_domain::import::draft_from;
 use luoshi_domain::password;
 use luoshi_domain::role::Role;
 use luoshi_store::{
-    Audit, ImportSource, NewUnit, NewUser, Organization, Paging, Store, secret_hash, sqlite_url_in,
+    Audit, NewUnit, NewUser, Organization, Paging, Store, secret_hash, sqlite_url_in,
 };
 
 /// Where the data lives; every database command takes these.
@@ -297,40 +296,43 @@ pub async fn import(
 ) -> Result<()> {
     let name = file.display().to_string();
     let bytes = std::fs::read(file).with_context(|| format!("cannot read {name}"))?;
-    let parsed = luoshi_plandoc::parse(&name, &bytes).map_err(|e| anyhow!("{e}"))?;
-    let draft = draft_from(&parsed, chrono::Utc::now().year()).map_err(|e| anyhow!("{e}"))?;
+    let file_name = file
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or(name.clone());
+    let read =
+        luoshi_office::read_plan_file(&file_name, &bytes, 50 * 1024 * 1024, china_today().year())
+            .map_err(|e| anyhow!("{e}"))?;
     let store = location.open().await?;
     let organization = organization(&store, org, false).await?;
     let files = location.data_dir.join("files");
     std::fs::create_dir_all(&files)?;
     let stored_name = secret_hash(&format!("{name}{}", luoshi_store::now()));
     std::fs::write(files.join(&stored_name), &bytes)?;
-    let file_name = file
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or(name.clone());
-    let source = ImportSource {
-        file_name,
-        stored_file: Some(stored_name),
-        text: parsed.text.clone(),
-    };
-    let plan = store
-        .import_plan(
-            &Audit::cli().within(organization.id),
-            organization.id,
-            &draft,
-            &source,
-        )
-        .await?;
+    let audit = Audit::cli().within(organization.id);
+    let (plan, updated) = luoshi_office::import_plan_file(
+        &store,
+        &audit,
+        organization.id,
+        &file_name,
+        Some(stored_name),
+        &read,
+    )
+    .await?;
     println!(
-        "plan {}: {} ({}), {} sections, {} tasks, draft",
+        "plan {}: {} ({}), {} sections, {} tasks, draft{}",
         plan.id,
         plan.title,
         plan.year,
-        draft.sections.len(),
-        draft.tasks.len()
+        read.draft.sections.len(),
+        read.draft.tasks.len(),
+        if updated {
+            " (updated from the table)"
+        } else {
+            ""
+        }
     );
-    for warning in &draft.warnings {
+    for warning in &read.draft.warnings {
         println!("  check: {warning}");
     }
     let unmatched = store.unmatched_unit_names(plan.id).await?;
@@ -344,18 +346,78 @@ pub async fn import(
     }
     if publish {
         let published = store
-            .publish_plan(
-                &Audit::cli().within(organization.id),
-                organization.id,
-                plan.id,
-                (chrono::Utc::now() + chrono::Duration::hours(8)).date_naive(),
-            )
+            .publish_plan(&audit, organization.id, plan.id, china_today())
             .await?;
         println!(
             "published plan {} as version {}",
             published.id, published.version
         );
     }
+    store.close().await;
+    Ok(())
+}
+
+/// Today in China (UTC+8), or `LUOSHI_TODAY`.
+fn china_today() -> chrono::NaiveDate {
+    std::env::var("LUOSHI_TODAY")
+        .ok()
+        .and_then(|d| chrono::NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok())
+        .unwrap_or_else(|| (chrono::Utc::now() + chrono::Duration::hours(8)).date_naive())
+}
+
+/// What `luoshi export` writes.
+pub struct ExportRequest<'a> {
+    pub kind: &'a str,
+    pub format: Option<&'a str>,
+    pub out: &'a Path,
+    pub plan: Option<i64>,
+    pub period: Option<&'a str>,
+    pub notice: Option<i64>,
+    pub organization: Option<&'a str>,
+}
+
+pub async fn export(location: &Location, request: ExportRequest<'_>) -> Result<()> {
+    let kind = luoshi_office::ExportKind::parse(request.kind).ok_or_else(|| {
+        anyhow!(
+            "unknown export {:?}: decomposition, ledger, units, bulletin, notice or summary",
+            request.kind
+        )
+    })?;
+    if let Some(format) = request.format {
+        if format != kind.format() {
+            bail!(
+                "{} is made as .{} (use --format {})",
+                request.kind,
+                kind.format(),
+                kind.format()
+            );
+        }
+    }
+    let store = location.open().await?;
+    let organization = organization(&store, request.organization, false).await?;
+    let plan = match request.plan {
+        Some(id) => id,
+        None => {
+            let plans = store
+                .plans(organization.id, None, None, false, Paging::all())
+                .await?;
+            match plans.items.as_slice() {
+                [only] => only.id,
+                [] => bail!("there is no plan yet: import one with `luoshi import FILE`"),
+                _ => bail!("several plans exist: pass --plan ID"),
+            }
+        }
+    };
+    let book = luoshi_office::gather(&store, organization.id, plan, china_today()).await?;
+    let bytes = luoshi_office::render(&book, kind, request.period, request.notice)?;
+    std::fs::write(request.out, &bytes)
+        .with_context(|| format!("cannot write {}", request.out.display()))?;
+    println!(
+        "wrote {} ({}, {} bytes)",
+        request.out.display(),
+        kind.zh(),
+        bytes.len()
+    );
     store.close().await;
     Ok(())
 }

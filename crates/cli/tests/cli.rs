@@ -208,3 +208,69 @@ fn user_commands_refuse_bad_input_with_a_reason() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+#[test]
+fn export_writes_office_files_and_a_table_imports_back_into_one_draft() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let data = data.to_str().unwrap();
+    let run = |args: &[&str]| {
+        let mut all = args.to_vec();
+        all.extend(["--data-dir", data]);
+        let out = luoshi(&all);
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    assert_eq!(
+        run(&[
+            "unit",
+            "add",
+            "基础教育股",
+            "--organization",
+            "青禾县教育局"
+        ])
+        .0,
+        Some(0)
+    );
+    let (code, out, err) = run(&["import", &fixture("county_plan_paren_tasks.txt")]);
+    assert_eq!(code, Some(0), "{err}");
+    assert!(out.starts_with("plan 1:"), "{out}");
+    let table = dir.path().join("分解表.xlsx");
+    let (code, out, err) = run(&["export", "decomposition", "--out", table.to_str().unwrap()]);
+    assert_eq!(code, Some(0), "{err}");
+    assert!(out.contains("责任分解表"));
+    assert!(std::fs::read(&table).unwrap().starts_with(b"PK"));
+    let bulletin = dir.path().join("通报.docx");
+    let (code, _, err) = run(&[
+        "export",
+        "bulletin",
+        "--format",
+        "docx",
+        "--out",
+        bulletin.to_str().unwrap(),
+        "--plan",
+        "1",
+    ]);
+    assert_eq!(code, Some(0), "{err}");
+    let (code, _, err) = run(&[
+        "export",
+        "decomposition",
+        "--format",
+        "docx",
+        "--out",
+        "x.docx",
+    ]);
+    assert_eq!(code, Some(2));
+    assert!(err.contains("--format xlsx"), "{err}");
+    let (code, out, err) = run(&["import", table.to_str().unwrap()]);
+    assert_eq!(code, Some(0), "{err}");
+    assert!(
+        out.starts_with("plan 1:") && out.contains("updated from the table"),
+        "{out}"
+    );
+    let (_, out, _) = run(&["import", table.to_str().unwrap()]);
+    assert!(out.starts_with("plan 1:"), "still one draft: {out}");
+}

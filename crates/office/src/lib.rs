@@ -180,3 +180,155 @@ pub fn status_zh(status: Option<&str>) -> &'static str {
 pub fn chinese_number(n: usize) -> String {
     luoshi_plandoc::numerals::to_chinese(n as u32)
 }
+
+/// The files a plan can be exported as.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ExportKind {
+    /// 责任分解表 (.xlsx).
+    Decomposition,
+    /// 进展台账 (.xlsx).
+    Ledger,
+    /// 单位统计 (.xlsx).
+    Units,
+    /// 月度进展通报 (.docx).
+    Bulletin,
+    /// 督办单 (.docx).
+    Notice,
+    /// 工作总结 draft (.docx).
+    Summary,
+}
+
+impl ExportKind {
+    pub fn parse(text: &str) -> Option<ExportKind> {
+        Some(match text {
+            "decomposition" => ExportKind::Decomposition,
+            "ledger" => ExportKind::Ledger,
+            "units" => ExportKind::Units,
+            "bulletin" => ExportKind::Bulletin,
+            "notice" => ExportKind::Notice,
+            "summary" => ExportKind::Summary,
+            _ => return None,
+        })
+    }
+
+    /// `xlsx` or `docx`: each file exists in the one format bureaus use for it.
+    pub fn format(self) -> &'static str {
+        match self {
+            ExportKind::Decomposition | ExportKind::Ledger | ExportKind::Units => "xlsx",
+            ExportKind::Bulletin | ExportKind::Notice | ExportKind::Summary => "docx",
+        }
+    }
+
+    pub fn zh(self) -> &'static str {
+        match self {
+            ExportKind::Decomposition => "责任分解表",
+            ExportKind::Ledger => "进展台账",
+            ExportKind::Units => "单位统计",
+            ExportKind::Bulletin => "进展通报",
+            ExportKind::Notice => "督办单",
+            ExportKind::Summary => "工作总结",
+        }
+    }
+
+    pub fn content_type(self) -> &'static str {
+        match self.format() {
+            "xlsx" => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            _ => "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        }
+    }
+}
+
+/// Renders one export; `period` is for the bulletin, `notice` for the 督办单.
+pub fn render(
+    book: &Book,
+    kind: ExportKind,
+    period: Option<&str>,
+    notice: Option<i64>,
+) -> Result<Vec<u8>> {
+    match kind {
+        ExportKind::Decomposition => xlsx::decomposition(book),
+        ExportKind::Ledger => xlsx::ledger(book),
+        ExportKind::Units => xlsx::units(book),
+        ExportKind::Bulletin => docx::bulletin(book, period),
+        ExportKind::Notice => {
+            let id = notice
+                .or_else(|| book.notices.iter().map(|n| n.id).max())
+                .ok_or_else(|| OfficeError::Unreadable("该计划还没有督办单".into()))?;
+            docx::notice(book, id)
+        }
+        ExportKind::Summary => docx::summary(book),
+    }
+}
+
+/// A plan file read for import: a published document through the extractor, or a
+/// decomposition workbook through [`import`].
+#[derive(Clone, Debug)]
+pub struct PlanFile {
+    pub draft: luoshi_domain::import::DraftPlan,
+    /// The text spans point into (empty for workbooks).
+    pub text: String,
+    /// True for a decomposition workbook: importing it again updates the same draft.
+    pub from_table: bool,
+}
+
+/// Reads a plan upload of any supported kind; errors are worded for the uploader (Chinese)
+/// and name the file.
+pub fn read_plan_file(
+    file_name: &str,
+    bytes: &[u8],
+    max_bytes: u64,
+    year: i32,
+) -> Result<PlanFile> {
+    let workbook = file_name.to_ascii_lowercase().ends_with(".xlsx") && bytes.starts_with(b"PK");
+    if workbook {
+        let table = import::decomposition(file_name, bytes)?;
+        return Ok(PlanFile {
+            draft: table.plan,
+            text: String::new(),
+            from_table: true,
+        });
+    }
+    let parsed =
+        luoshi_plandoc::parse_with(file_name, bytes, &luoshi_plandoc::Options { max_bytes })
+            .map_err(|e| OfficeError::Unreadable(format!("“{}”：{}", e.file, e.kind.zh())))?;
+    let draft = luoshi_domain::import::draft_from(&parsed, year)
+        .map_err(|e| OfficeError::Unreadable(e.to_string()))?;
+    Ok(PlanFile {
+        draft,
+        text: parsed.text,
+        from_table: false,
+    })
+}
+
+/// Stores a read plan file as a draft; a decomposition workbook whose title and year match
+/// an existing draft updates that draft instead of adding a second one. Returns the plan and
+/// whether an existing draft was updated.
+pub async fn import_plan_file(
+    store: &Store,
+    audit: &luoshi_store::Audit,
+    organization_id: i64,
+    file_name: &str,
+    stored_file: Option<String>,
+    file: &PlanFile,
+) -> Result<(Plan, bool)> {
+    let source = luoshi_store::ImportSource {
+        file_name: file_name.to_string(),
+        stored_file,
+        text: file.text.clone(),
+    };
+    if file.from_table {
+        if let Some(existing) = store
+            .matching_draft(organization_id, &file.draft.title, file.draft.year)
+            .await?
+        {
+            let plan = store
+                .replace_draft(audit, organization_id, existing.id, &file.draft, &source)
+                .await?;
+            return Ok((plan, true));
+        }
+    }
+    let plan = store
+        .import_plan(audit, organization_id, &file.draft, &source)
+        .await?;
+    Ok((plan, false))
+}

@@ -146,7 +146,7 @@ endpoints! {
     post "/api/v1/users/{id}/password" => admin::reset_password, "admin", "重置用户密码（首次登录须修改）", "admin";
 
     get "/api/v1/plans" => plans::list, "plans", "计划列表（可按 status、year 筛选）", "signed in; unit roles see published plans";
-    post "/api/v1/plans" => plans::upload, "plans", "上传工作要点文件（.docx/.pdf/.html/.txt，multipart 字段 file），生成草稿", "admin, supervisor";
+    post "/api/v1/plans" => plans::upload, "plans", "上传工作要点文件（.docx/.pdf/.html/.txt）或责任分解表（.xlsx），multipart 字段 file，生成草稿；同名分解表再次上传时更新原草稿", "admin, supervisor";
     get "/api/v1/plans/{id}" => plans::get, "plans", "计划详情：部分与任务（含灯色）", "signed in; unit roles see their tasks of published plans";
     patch "/api/v1/plans/{id}" => plans::update, "plans", "修改计划信息（标题、年度、调度周期、报送日）", "admin, supervisor";
     post "/api/v1/plans/{id}/publish" => plans::publish, "plans", "发布计划（所有单位已对应、每项任务有牵头单位）", "admin, supervisor";
@@ -161,6 +161,7 @@ endpoints! {
     post "/api/v1/plans/{id}/tasks" => plans::create_task, "plans", "新增任务", "admin, supervisor";
     post "/api/v1/plans/{id}/tasks/merge" => plans::merge_tasks, "plans", "合并任务", "admin, supervisor";
     get "/api/v1/plans/{id}/dashboard" => plans::dashboard, "dashboard", "挂图作战数据：灯色、状态、分部分、分单位、目标序时进度、本期未报单位", "leader, admin, supervisor";
+    get "/api/v1/plans/{id}/exports/{kind}" => plans::export, "exports", "下载文件：decomposition 责任分解表、ledger 进展台账、units 单位统计（.xlsx），bulletin 进展通报（?period=）、notice 督办单（?notice=）、summary 工作总结（.docx）", "leader, admin, supervisor";
     post "/api/v1/plans/{id}/periods/{period}/publish" => plans::publish_period, "public", "公开发布某期进展", "admin, supervisor";
 
     get "/api/v1/me/tasks" => plans::my_tasks, "plans", "我的任务：本人单位牵头或配合的任务（含灯色）", "signed in";

@@ -5,13 +5,12 @@ use axum::extract::{Multipart, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use chrono::Datelike;
-use luoshi_domain::import::draft_from;
 use luoshi_domain::light::LightColor;
 use luoshi_domain::policy::{Action, TaskAction, TaskScope, decide};
 use luoshi_store::{
-    Dashboard, ImportSource, MilestoneInput, NewUnit, Page, Paging, Plan, PlanPatch, PlanSnapshot,
-    PlanVersion, PublicPeriod, Section, SectionInput, Target, TargetInput, Task, TaskInput,
-    TaskScopeFacts, TaskWithLight, UnmatchedName,
+    Dashboard, MilestoneInput, NewUnit, Page, Paging, Plan, PlanPatch, PlanSnapshot, PlanVersion,
+    PublicPeriod, Section, SectionInput, Target, TargetInput, Task, TaskInput, TaskScopeFacts,
+    TaskWithLight, UnmatchedName,
 };
 use serde::Deserialize;
 use serde_json::json;
@@ -101,7 +100,8 @@ pub async fn list(
     ))
 }
 
-/// Reads an uploaded plan document and stores it as a draft.
+/// Reads an uploaded plan (a published document, or a decomposition workbook) and stores
+/// it as a draft; a workbook imported again updates its draft.
 pub async fn upload(
     State(state): State<AppState>,
     caller: Caller,
@@ -109,31 +109,111 @@ pub async fn upload(
 ) -> ApiResult<Response> {
     ApiError::check(decide(&caller.actor, Action::ManagePlans), "计划")?;
     let file = uploads::single_file(multipart, state.config.max_plan_bytes).await?;
-    let options = luoshi_plandoc::Options {
-        max_bytes: state.config.max_plan_bytes as u64,
-    };
-    let parsed = luoshi_plandoc::parse_with(&file.name, &file.bytes, &options).map_err(|e| {
+    let read = luoshi_office::read_plan_file(
+        &file.name,
+        &file.bytes,
+        state.config.max_plan_bytes as u64,
+        state.today().year(),
+    )
+    .map_err(|e| {
         ApiError::new(
             StatusCode::UNPROCESSABLE_ENTITY,
             "unreadable_document",
-            format!("“{}”：{}", e.file, e.kind.zh()),
+            e.to_string(),
         )
     })?;
-    let draft = draft_from(&parsed, state.today().year())?;
     let stored = uploads::store_file(&state.config.data_dir, &file).await?;
-    let source = ImportSource {
-        file_name: file.name.clone(),
-        stored_file: Some(stored.stored_name),
-        text: parsed.text.clone(),
-    };
-    let plan = state
-        .store
-        .import_plan(&caller.audit, caller.actor.organization_id, &draft, &source)
-        .await?;
+    let (plan, updated) = luoshi_office::import_plan_file(
+        &state.store,
+        &caller.audit,
+        caller.actor.organization_id,
+        &file.name,
+        Some(stored.stored_name),
+        &read,
+    )
+    .await
+    .map_err(office_error)?;
     let unmatched = state.store.unmatched_unit_names(plan.id).await?;
+    let body = json!({
+        "plan": plan,
+        "updated": updated,
+        "sections": read.draft.sections.len(),
+        "tasks": read.draft.tasks.len(),
+        "warnings": read.draft.warnings,
+        "unmatched_units": unmatched,
+    });
+    let status = if updated {
+        StatusCode::OK
+    } else {
+        StatusCode::CREATED
+    };
+    Ok((status, Json(body)).into_response())
+}
+
+fn office_error(error: luoshi_office::OfficeError) -> ApiError {
+    match error {
+        luoshi_office::OfficeError::Store(e) => e.into(),
+        luoshi_office::OfficeError::Unreadable(message) => ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "unreadable_document",
+            message,
+        ),
+        other => {
+            tracing::error!(error = %other, "export failed");
+            ApiError::new(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "internal",
+                "文件生成失败，请稍后再试",
+            )
+        }
+    }
+}
+
+#[derive(Deserialize)]
+pub struct ExportQuery {
+    pub period: Option<String>,
+    pub notice: Option<i64>,
+}
+
+/// Downloads one of the plan's files (责任分解表, 进展台账, 单位统计, 进展通报, 督办单, 工作总结).
+pub async fn export(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path((id, kind)): Path<(i64, String)>,
+    Query(query): Query<ExportQuery>,
+) -> ApiResult<Response> {
+    ApiError::check(decide(&caller.actor, Action::ReadOrganization), "计划")?;
+    let kind = luoshi_office::ExportKind::parse(&kind).ok_or_else(|| {
+        ApiError::bad_request(
+            "kind",
+            "可选 decomposition、ledger、units、bulletin、notice、summary",
+        )
+    })?;
+    let plan = visible_plan(&state, &caller, id).await?;
+    let book = luoshi_office::gather(
+        &state.store,
+        caller.actor.organization_id,
+        plan.id,
+        state.today(),
+    )
+    .await
+    .map_err(office_error)?;
+    let bytes = luoshi_office::render(&book, kind, query.period.as_deref(), query.notice)
+        .map_err(office_error)?;
+    let file_name = format!("{}-{}.{}", plan.title, kind.zh(), kind.format());
+    let disposition = format!(
+        "attachment; filename*=UTF-8''{}",
+        uploads::percent_encode(&file_name)
+    );
     Ok((
-        StatusCode::CREATED,
-        Json(json!({ "plan": plan, "sections": draft.sections.len(), "tasks": draft.tasks.len(), "unmatched_units": unmatched })),
+        [
+            (
+                axum::http::header::CONTENT_TYPE,
+                kind.content_type().to_string(),
+            ),
+            (axum::http::header::CONTENT_DISPOSITION, disposition),
+        ],
+        bytes,
     )
         .into_response())
 }

@@ -380,6 +380,13 @@ fn cases(f: &Fixture) -> Vec<(&'static str, &'static str, String, Send, &'static
             "UOOOFFFF",
         ),
         (
+            "get",
+            "/api/v1/plans/{id}/exports/{kind}",
+            p("/api/v1/plans/{plan}/exports/decomposition"),
+            No,
+            "UOOOFFFF",
+        ),
+        (
             "post",
             "/api/v1/plans/{id}/periods/{period}/publish",
             p("/api/v1/plans/{plan}/periods/2026-05/publish"),

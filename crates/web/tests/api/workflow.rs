@@ -741,3 +741,76 @@ async fn an_admin_accepts_a_proposed_unit_and_the_plan_publishes() {
     assert_eq!(versions[0]["note"], "发布");
     app.stop().await;
 }
+
+/// Exports download as office files; a decomposition table uploaded twice updates one draft.
+#[tokio::test]
+async fn exports_download_and_a_table_reimport_updates_its_draft() {
+    let app = TestApp::start(Backend::Sqlite, june_28()).await.unwrap();
+    let bureau = bureau(&app).await;
+    let mut supervisor = app.login("supervisor", 1).await;
+    let plan = published_plan(&mut supervisor, &bureau).await;
+    for (kind, magic) in [
+        ("decomposition", "PK"),
+        ("ledger", "PK"),
+        ("units", "PK"),
+        ("bulletin", "PK"),
+        ("summary", "PK"),
+    ] {
+        let (status, body) = supervisor
+            .get(&format!("/api/v1/plans/{plan}/exports/{kind}"))
+            .await;
+        assert_eq!(status, StatusCode::OK, "{kind}: {body}");
+        assert!(
+            body.as_str().is_some_and(|b| b.starts_with(magic)),
+            "{kind} is a zip package"
+        );
+    }
+    let (status, body) = supervisor
+        .get(&format!("/api/v1/plans/{plan}/exports/notice"))
+        .await;
+    assert_eq!(
+        status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "no notice yet: {body}"
+    );
+    let (status, _) = supervisor
+        .get(&format!("/api/v1/plans/{plan}/exports/minutes"))
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+
+    let table = luoshi_office::xlsx::decomposition(
+        &luoshi_office::gather(&app.store, 1, plan, june_28())
+            .await
+            .unwrap(),
+    )
+    .unwrap();
+    let (status, first) = supervisor
+        .upload("/api/v1/plans", "分解表.xlsx", &table)
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{first}");
+    assert_eq!(
+        (first["tasks"].as_i64(), first["updated"].as_bool()),
+        (Some(4), Some(false))
+    );
+    let draft = first["plan"]["id"].as_i64().unwrap();
+    let (status, again) = supervisor
+        .upload("/api/v1/plans", "分解表.xlsx", &table)
+        .await;
+    assert_eq!(status, StatusCode::OK, "{again}");
+    assert_eq!(
+        (again["plan"]["id"].as_i64(), again["updated"].as_bool()),
+        (Some(draft), Some(true))
+    );
+    let (_, drafts) = supervisor.get("/api/v1/plans?status=draft").await;
+    assert_eq!(
+        drafts["total"], 1,
+        "re-importing did not duplicate the draft"
+    );
+    let (_, detail) = supervisor.get(&format!("/api/v1/plans/{draft}")).await;
+    assert_eq!(
+        detail["tasks"][0]["lead_units"][0]["unit_id"],
+        bureau.basic.id
+    );
+    assert_eq!(detail["tasks"][0]["targets"][0]["annual_value"], 20.0);
+    app.stop().await;
+}
