@@ -316,16 +316,15 @@ pub async fn import_plan_file(
         stored_file,
         text: file.text.clone(),
     };
-    if file.from_table {
-        if let Some(existing) = store
+    if file.from_table
+        && let Some(existing) = store
             .matching_draft(organization_id, &file.draft.title, file.draft.year)
             .await?
-        {
-            let plan = store
-                .replace_draft(audit, organization_id, existing.id, &file.draft, &source)
-                .await?;
-            return Ok((plan, true));
-        }
+    {
+        let plan = store
+            .replace_draft(audit, organization_id, existing.id, &file.draft, &source)
+            .await?;
+        return Ok((plan, true));
     }
     let plan = store
         .import_plan(audit, organization_id, &file.draft, &source)
