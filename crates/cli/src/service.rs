@@ -383,15 +383,15 @@ pub async fn export(location: &Location, request: ExportRequest<'_>) -> Result<(
             request.kind
         )
     })?;
-    if let Some(format) = request.format {
-        if format != kind.format() {
-            bail!(
-                "{} is made as .{} (use --format {})",
-                request.kind,
-                kind.format(),
-                kind.format()
-            );
-        }
+    if let Some(format) = request.format
+        && format != kind.format()
+    {
+        bail!(
+            "{} is made as .{} (use --format {})",
+            request.kind,
+            kind.format(),
+            kind.format()
+        );
     }
     let store = location.open().await?;
     let organization = organization(&store, request.organization, false).await?;
