@@ -79,6 +79,28 @@ fn prepare(
     Ok(2)
 }
 
+/// Row height (points) that shows every wrapped line: Excel and LibreOffice do not grow rows
+/// written by a program, and Chinese text is two width units a character.
+fn fitted_height(cells: &[(u16, String)], widths: &[f64]) -> f64 {
+    let lines = cells
+        .iter()
+        .map(|(col, text)| {
+            let width = widths.get(*col as usize).copied().unwrap_or(10.0).max(2.0);
+            text.lines()
+                .map(|line| {
+                    let units: f64 = line
+                        .chars()
+                        .map(|c| if c.is_ascii() { 1.1 } else { 2.1 })
+                        .sum();
+                    (units / width).ceil().max(1.0)
+                })
+                .sum::<f64>()
+                .max(1.0)
+        })
+        .fold(1.0, f64::max);
+    lines * 15.0 + 6.0
+}
+
 fn targets_column(
     task: &luoshi_store::Task,
     pick: impl Fn(&luoshi_store::Target) -> String,
@@ -172,6 +194,7 @@ pub fn decomposition(book: &Book) -> Result<Vec<u8>> {
             ),
         ];
         sheet.write_number_with_format(row, 1, task.number as f64, &f.center)?;
+        sheet.set_row_height(row, fitted_height(&cells, &widths))?;
         for (col, text) in cells {
             sheet.write_string_with_format(row, col, text, &f.cell)?;
         }
@@ -200,6 +223,7 @@ pub fn ledger(book: &Book) -> Result<Vec<u8>> {
         ("提交日期", 12.0),
         ("审核日期", 12.0),
     ];
+    let widths: Vec<f64> = columns.iter().map(|(_, w)| *w).collect();
     let title = format!("{}落实进展台账", book.plan.title);
     let mut row = prepare(sheet, &f, &title, &columns)?;
     let mut periods: Vec<String> = book.reports.iter().map(|r| r.period.clone()).collect();
@@ -250,6 +274,7 @@ pub fn ledger(book: &Book) -> Result<Vec<u8>> {
                 (11, date(report.reviewed_at)),
             ];
             sheet.write_number_with_format(row, 1, item.task.number as f64, &f.center)?;
+            sheet.set_row_height(row, fitted_height(&cells, &widths))?;
             for (col, text) in cells {
                 sheet.write_string_with_format(row, col, text, &f.cell)?;
             }
