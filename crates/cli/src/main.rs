@@ -2,6 +2,7 @@
 //! libraries and turns their typed errors into one-line messages and exit codes
 //! (0 success, 1 a quality bar missed, 2 bad input or usage).
 
+mod demo;
 mod eval;
 mod outline;
 mod service;
@@ -60,6 +61,11 @@ enum Command {
         /// Take client addresses from X-Forwarded-For (only behind a trusted proxy).
         #[arg(long)]
         trust_proxy: bool,
+    },
+    /// Fill a fresh data directory with a demo bureau (users printed with passwords) and serve it.
+    Demo {
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        addr: std::net::SocketAddr,
     },
     /// Read a plan document and store it as a draft plan; prints its id and a summary.
     Import {
@@ -165,8 +171,17 @@ fn main() -> ExitCode {
                 .init();
             run(
                 "serve",
-                service::serve(&location, addr, secure_cookies, trust_proxy),
+                service::serve(&location, addr, secure_cookies, trust_proxy, None),
             )
+        }
+        Command::Demo { addr } => {
+            tracing_subscriber::fmt()
+                .with_env_filter(
+                    tracing_subscriber::EnvFilter::try_from_default_env()
+                        .unwrap_or_else(|_| "warn".into()),
+                )
+                .init();
+            run("demo", demo::run(&location, addr))
         }
         Command::Import {
             file,

@@ -519,11 +519,13 @@ pub async fn restore(location: &Location, from: &Path) -> Result<()> {
     Ok(())
 }
 
+/// Serves; `today` pretends the date (the demo), else `LUOSHI_TODAY`, else the real date.
 pub async fn serve(
     location: &Location,
     addr: SocketAddr,
     secure_cookies: bool,
     trust_proxy: bool,
+    today: Option<chrono::NaiveDate>,
 ) -> Result<()> {
     let store = location.open().await?;
     if store.count_users().await? == 0 {
@@ -537,7 +539,8 @@ pub async fn serve(
     let mut config = luoshi_web::Config::new(location.data_dir.clone());
     config.secure_cookies = secure_cookies;
     config.trust_proxy = trust_proxy;
-    if let Ok(today) = std::env::var("LUOSHI_TODAY") {
+    config.today = today;
+    if let (None, Ok(today)) = (today, std::env::var("LUOSHI_TODAY")) {
         config.today = Some(
             chrono::NaiveDate::parse_from_str(&today, "%Y-%m-%d")
                 .with_context(|| format!("LUOSHI_TODAY={today} is not YYYY-MM-DD"))?,

@@ -88,11 +88,16 @@ fn seed(location: &[String], dir: &Path, tasks: usize) -> String {
 struct Server {
     child: Child,
     base: String,
+    printed: Vec<String>,
 }
 
 fn serve(location: &[String]) -> Server {
+    start(&["serve", "--addr", "127.0.0.1:0"], location)
+}
+
+fn start(command: &[&str], location: &[String]) -> Server {
     let mut child = Command::new(env!("CARGO_BIN_EXE_luoshi"))
-        .args(["serve", "--addr", "127.0.0.1:0"])
+        .args(command)
         .args(location)
         .env("RUST_LOG", "warn")
         .stdout(Stdio::piped())
@@ -100,14 +105,23 @@ fn serve(location: &[String]) -> Server {
         .spawn()
         .expect("luoshi serve starts");
     let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let mut printed = Vec::new();
     let base = loop {
-        let line = lines.next().expect("server prints its address").unwrap();
+        let line = lines
+            .next()
+            .unwrap_or_else(|| panic!("server printed no address: {printed:?}"))
+            .unwrap();
+        printed.push(line.clone());
         if let Some(rest) = line.strip_prefix("Luoshi is serving on ") {
             break rest.split_whitespace().next().unwrap().to_string();
         }
     };
     std::thread::spawn(move || lines.for_each(drop));
-    Server { child, base }
+    Server {
+        child,
+        base,
+        printed,
+    }
 }
 
 fn client() -> reqwest::Client {
@@ -321,4 +335,68 @@ async fn acknowledged_reports_survive_kill_9_on_sqlite() {
         .await
         .unwrap();
     assert_eq!(check, "ok");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_demo_serves_a_living_bureau_with_printed_logins() {
+    let dir = tempfile::tempdir().unwrap();
+    let location = vec!["--data-dir".to_string(), dir.path().display().to_string()];
+    let mut demo = start(&["demo", "--addr", "127.0.0.1:0"], &location);
+    let login = demo
+        .printed
+        .iter()
+        .find(|l| l.trim_start().starts_with("duchashi"))
+        .expect("supervisor login printed");
+    let password = login.split_whitespace().last().unwrap();
+    let http = reqwest::Client::new();
+    let public: Value = http
+        .get(format!("{}/api/v1/public/plans/1/periods", demo.base))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(public["periods"], json!(["2025-05"]));
+    let session = http
+        .post(format!("{}/api/v1/session", demo.base))
+        .json(&json!({ "username": "duchashi", "password": password }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(session.status(), reqwest::StatusCode::OK);
+    let cookie = session.headers()["set-cookie"]
+        .to_str()
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_string();
+    let board: Value = http
+        .get(format!("{}/api/v1/plans/1/dashboard", demo.base))
+        .header("cookie", cookie)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(board["as_of"], "2025-07-10");
+    let lights = &board["by_light"];
+    for color in ["red", "yellow", "done"] {
+        assert!(
+            lights[color].as_i64().unwrap() > 0,
+            "the demo shows {color}: {lights}"
+        );
+    }
+    assert!(!board["not_reported"].as_array().unwrap().is_empty());
+    demo.child.kill().unwrap();
+    demo.child.wait().unwrap();
+    let again = std::process::Command::new(env!("CARGO_BIN_EXE_luoshi"))
+        .args(["demo", "--addr", "127.0.0.1:0"])
+        .args(&location)
+        .output()
+        .unwrap();
+    assert_eq!(again.status.code(), Some(2), "a demo never overwrites data");
+    assert!(String::from_utf8_lossy(&again.stderr).contains("fresh --data-dir"));
 }
