@@ -129,6 +129,20 @@ pub async fn seed(store: &Store) -> Result<Vec<String>> {
             store.update_task(&audit, &plan, task, &input).await?;
         }
     }
+    // Rates start from last year's level, not from zero: their trajectory runs from a baseline.
+    for task in store.plan_tasks(plan.id).await? {
+        for target in task.targets.iter().filter(|t| t.unit == "%") {
+            if let Some(annual) = target.annual_value {
+                let input = luoshi_store::TargetInput {
+                    baseline: Some(annual - 2.0),
+                    ..Default::default()
+                };
+                store
+                    .update_target(&audit, &plan, target.id, &input)
+                    .await?;
+            }
+        }
+    }
     let patch = PlanPatch {
         reporting_start: Some("2025-01-01".into()),
         ..Default::default()

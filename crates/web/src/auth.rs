@@ -48,6 +48,28 @@ pub struct Caller {
     pub credential: Credential,
 }
 
+impl Caller {
+    /// The CSRF check of a page form: the session's token must come back in the form.
+    pub fn check_form_token(&self, sent: &str) -> Result<(), ApiError> {
+        match &self.credential {
+            Credential::Session { csrf_token, .. } if csrf_token == sent => Ok(()),
+            _ => Err(ApiError::new(
+                StatusCode::FORBIDDEN,
+                "csrf_failed",
+                "请求校验失败（CSRF），请刷新页面后重试",
+            )),
+        }
+    }
+
+    /// The session's CSRF token, for the forms a page renders.
+    pub fn form_token(&self) -> &str {
+        match &self.credential {
+            Credential::Session { csrf_token, .. } => csrf_token,
+            Credential::Token => "",
+        }
+    }
+}
+
 /// A fresh random secret, hex-encoded.
 pub fn new_secret() -> String {
     random_bytes::<32>()
@@ -115,7 +137,12 @@ fn is_write(method: &Method) -> bool {
 }
 
 /// Paths a user who must change the password may still use.
-const PASSWORD_CHANGE_PATHS: &[&str] = &["/api/v1/session", "/api/v1/session/password"];
+const PASSWORD_CHANGE_PATHS: &[&str] = &[
+    "/api/v1/session",
+    "/api/v1/session/password",
+    "/password",
+    "/logout",
+];
 
 impl FromRequestParts<AppState> for Caller {
     type Rejection = ApiError;
@@ -151,7 +178,9 @@ impl FromRequestParts<AppState> for Caller {
                     "会话已过期，请重新登录",
                 ));
             }
-            if is_write(&parts.method) {
+            // API writes carry the token in a header; page forms carry it in a field that
+            // the page handler checks (`Caller::check_form_token`), as it owns the body.
+            if is_write(&parts.method) && parts.uri.path().starts_with("/api/") {
                 let sent = parts.headers.get(CSRF_HEADER).and_then(|v| v.to_str().ok());
                 if sent != Some(session.csrf_token.as_str()) {
                     return Err(ApiError::new(

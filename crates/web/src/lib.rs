@@ -11,6 +11,7 @@ pub mod api;
 pub mod auth;
 pub mod error;
 mod openapi;
+pub mod pages;
 mod uploads;
 
 use std::net::SocketAddr;
@@ -87,6 +88,7 @@ pub fn app(state: AppState) -> Router {
         .max(state.config.max_attachment_bytes)
         + 64 * 1024;
     api::routes()
+        .merge(pages::routes())
         .layer(axum::extract::DefaultBodyLimit::max(body_limit))
         .layer(SetResponseHeaderLayer::overriding(
             header::X_CONTENT_TYPE_OPTIONS,

@@ -7,10 +7,10 @@
 //! role asking about another unit's task) or it does not exist.
 
 mod admin;
-mod plans;
+pub(crate) mod plans;
 mod public;
-mod reports;
-mod session;
+pub(crate) mod reports;
+pub(crate) mod session;
 
 use axum::Json;
 use axum::extract::{FromRequest, FromRequestParts, Request};

@@ -219,7 +219,7 @@ pub async fn export(
 }
 
 /// Tasks of a plan as the caller may see them, with lights.
-async fn visible_tasks(
+pub(crate) async fn visible_tasks(
     state: &AppState,
     caller: &Caller,
     plan: &Plan,

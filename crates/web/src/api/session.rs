@@ -84,14 +84,41 @@ pub async fn login(
     ClientIp(ip): ClientIp,
     Body(input): Body<Login>,
 ) -> ApiResult<Response> {
+    let session = authenticate(&state, &ip, &input.username, &input.password).await?;
+    let organization = state
+        .store
+        .organization(session.user.organization_id)
+        .await?;
+    Ok((
+        [(header::SET_COOKIE, session.cookie)],
+        Json(session_body(&session.user, &organization, &session.csrf)),
+    )
+        .into_response())
+}
+
+/// A session just opened: the user, the `Set-Cookie` value and the CSRF token.
+pub(crate) struct Opened {
+    pub user: User,
+    pub cookie: String,
+    pub csrf: String,
+}
+
+/// Checks a password under the lockout and rate-limit rules and opens a session; shared by
+/// the API and the login page.
+pub(crate) async fn authenticate(
+    state: &AppState,
+    ip: &str,
+    username: &str,
+    password_text: &str,
+) -> ApiResult<Opened> {
     let store = &state.store;
     let now = luoshi_store::now();
-    if store.failed_logins_from(&ip, now - 60).await? >= auth::MAX_FAILED_LOGINS_PER_MINUTE_PER_IP {
+    if store.failed_logins_from(ip, now - 60).await? >= auth::MAX_FAILED_LOGINS_PER_MINUTE_PER_IP {
         let audit = Audit {
             organization_id: None,
             actor_id: None,
-            actor: input.username.clone(),
-            ip: ip.clone(),
+            actor: username.to_string(),
+            ip: ip.to_string(),
         };
         store
             .record_event(&audit, "login_rate_limited", "session", None)
@@ -109,16 +136,14 @@ pub async fn login(
             "用户名或密码错误",
         )
     };
-    let credentials = store.credentials(&input.username).await?;
+    let credentials = store.credentials(username).await?;
     let Some(credentials) = credentials else {
-        store
-            .record_login_attempt(&ip, &input.username, false)
-            .await?;
+        store.record_login_attempt(ip, username, false).await?;
         let audit = Audit {
             organization_id: None,
             actor_id: None,
-            actor: input.username.clone(),
-            ip,
+            actor: username.to_string(),
+            ip: ip.to_string(),
         };
         store
             .record_event(&audit, "login_failed", "session", None)
@@ -126,11 +151,9 @@ pub async fn login(
         return Err(refused());
     };
     let user = credentials.user;
-    let audit = Audit::user(user.id, user.organization_id, &user.username, &ip);
+    let audit = Audit::user(user.id, user.organization_id, &user.username, ip);
     if let Some(until) = user.locked_until.filter(|until| *until > now) {
-        store
-            .record_login_attempt(&ip, &input.username, false)
-            .await?;
+        store.record_login_attempt(ip, username, false).await?;
         store
             .record_event(&audit, "login_locked", "session", Some(user.id))
             .await?;
@@ -141,10 +164,8 @@ pub async fn login(
             format!("连续登录失败次数过多，账号已锁定，请 {minutes} 分钟后再试"),
         ));
     }
-    if user.disabled || !password::verify(&input.password, &credentials.password_hash) {
-        store
-            .record_login_attempt(&ip, &input.username, false)
-            .await?;
+    if user.disabled || !password::verify(password_text, &credentials.password_hash) {
+        store.record_login_attempt(ip, username, false).await?;
         let lock = (credentials.failed_logins + 1 >= auth::MAX_FAILED_LOGINS)
             .then_some(now + auth::LOCKOUT_SECS);
         store.record_failed_login(&audit, user.id, lock).await?;
@@ -153,25 +174,18 @@ pub async fn login(
             .await?;
         return Err(refused());
     }
-    store
-        .record_login_attempt(&ip, &input.username, true)
-        .await?;
+    store.record_login_attempt(ip, username, true).await?;
     store.clear_failed_logins(user.id).await?;
     let secret = auth::new_secret();
     let csrf = auth::new_secret();
     store
-        .create_session(&secret_hash(&secret), user.id, &csrf, &ip)
+        .create_session(&secret_hash(&secret), user.id, &csrf, ip)
         .await?;
     store
         .record_event(&audit, "login", "session", Some(user.id))
         .await?;
-    let organization = store.organization(user.organization_id).await?;
     let cookie = auth::session_cookie(&secret, state.config.secure_cookies);
-    Ok((
-        [(header::SET_COOKIE, cookie)],
-        Json(session_body(&user, &organization, &csrf)),
-    )
-        .into_response())
+    Ok(Opened { user, cookie, csrf })
 }
 
 pub async fn me(

@@ -3,5 +3,6 @@
 //! on the server named by `LUOSHI_TEST_POSTGRES`).
 
 mod authz;
+mod pages;
 mod support;
 mod workflow;

@@ -103,6 +103,7 @@ impl TestApp {
             cookie: None,
             csrf: None,
             token: None,
+            location: None,
             ip,
         }
     }
@@ -128,6 +129,8 @@ pub struct Client {
     pub cookie: Option<String>,
     pub csrf: Option<String>,
     pub token: Option<String>,
+    /// The `Location` of the last response, for redirects.
+    pub location: Option<String>,
     ip: u8,
 }
 
@@ -160,6 +163,11 @@ impl Client {
             .insert(ConnectInfo(SocketAddr::from(([127, 0, 0, self.ip], 40000))));
         let response = self.router.clone().oneshot(request).await.unwrap();
         let status = response.status();
+        self.location = response
+            .headers()
+            .get(header::LOCATION)
+            .and_then(|l| l.to_str().ok())
+            .map(str::to_string);
         if let Some(set) = response.headers().get(header::SET_COOKIE) {
             let set = set.to_str().unwrap();
             let pair = set.split(';').next().unwrap().to_string();
@@ -206,6 +214,22 @@ impl Client {
 
     pub async fn delete(&mut self, path: &str) -> (StatusCode, Value) {
         self.send(Method::DELETE, path, None, Vec::new()).await
+    }
+
+    /// Posts an HTML form.
+    pub async fn form(&mut self, path: &str, fields: &[(&str, &str)]) -> (StatusCode, Value) {
+        let body = fields
+            .iter()
+            .map(|(k, v)| format!("{}={}", encode(k), encode(v)))
+            .collect::<Vec<_>>()
+            .join("&");
+        self.send(
+            Method::POST,
+            path,
+            Some("application/x-www-form-urlencoded"),
+            body.into_bytes(),
+        )
+        .await
     }
 
     /// Posts one file as multipart field `file`.
@@ -325,4 +349,16 @@ pub async fn published_plan(client: &mut Client, bureau: &Bureau) -> i64 {
         .await;
     assert_eq!(status, StatusCode::OK, "{body}");
     plan
+}
+
+fn encode(text: &str) -> String {
+    text.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
 }

@@ -1,0 +1,1071 @@
+//! Server-rendered pages in Simplified Chinese: every page reads and submits without
+//! JavaScript, its words live in its template (`templates/`), and its data comes through
+//! the same permission checks as the API. Forms carry the session's CSRF token in a hidden
+//! field that each POST handler checks ([`Caller::check_form_token`]).
+//!
+//! Errors render as a Chinese page; a missing session redirects to the login page and an
+//! account that must change its password to the password page.
+
+use std::collections::HashMap;
+
+use askama::Template;
+use axum::Form;
+use axum::extract::{Query, State};
+use axum::http::{StatusCode, header};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use luoshi_domain::light::{LightColor, trim_number};
+use luoshi_domain::period::{Cycle, Period};
+use luoshi_domain::policy::{Action, TaskAction, decide};
+use luoshi_domain::report::{ProgressStatus, ReportAction, ReportState};
+use luoshi_store::{
+    ActualInput, Dashboard, NoticeFilter, Paging, Plan, PublicPeriod, ReportFilter, ReportInput,
+    TaskWithLight,
+};
+use serde::Deserialize;
+
+use crate::AppState;
+use crate::api::Path;
+use crate::api::plans::{authorize_task, visible_plan, visible_tasks};
+use crate::auth::{self, Caller, ClientIp};
+use crate::error::ApiError;
+
+/// The page routes.
+pub fn routes() -> axum::Router<AppState> {
+    use axum::routing::{get, post};
+    axum::Router::new()
+        .route("/", get(home))
+        .route("/login", get(login_page).post(login_submit))
+        .route("/logout", post(logout))
+        .route("/password", get(password_page).post(password_submit))
+        .route("/plans/{id}", get(plan_page))
+        .route("/tasks/{id}", get(task_page))
+        .route("/tasks/{id}/report", get(report_page).post(report_submit))
+        .route("/public/plans/{id}", get(public_index))
+        .route("/public/plans/{id}/periods/{period}", get(public_period))
+        .route("/public/plans/{id}/feed.xml", get(feed))
+        .route("/assets/app.css", get(stylesheet))
+}
+
+const STYLESHEET: &str = include_str!("../assets/app.css");
+
+async fn stylesheet() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        STYLESHEET,
+    )
+        .into_response()
+}
+
+/// What every page's frame shows: who is signed in, the form token, the breadcrumbs.
+pub struct Layout {
+    pub user: Option<String>,
+    pub csrf: String,
+    pub crumbs: Vec<(String, String)>,
+}
+
+impl Layout {
+    fn anonymous(crumbs: &[(&str, &str)]) -> Layout {
+        Layout {
+            user: None,
+            csrf: String::new(),
+            crumbs: crumbs
+                .iter()
+                .map(|(h, l)| (h.to_string(), l.to_string()))
+                .collect(),
+        }
+    }
+
+    fn of(caller: &Caller, crumbs: Vec<(String, String)>) -> Layout {
+        Layout {
+            user: Some(caller.user.display_name.clone()),
+            csrf: caller.form_token().to_string(),
+            crumbs,
+        }
+    }
+}
+
+fn home_crumb() -> (String, String) {
+    ("/".into(), "首页".into())
+}
+
+/// An error shown as a page.
+pub struct PageError(ApiError);
+
+impl From<ApiError> for PageError {
+    fn from(error: ApiError) -> Self {
+        PageError(error)
+    }
+}
+
+impl From<luoshi_store::StoreError> for PageError {
+    fn from(error: luoshi_store::StoreError) -> Self {
+        PageError(error.into())
+    }
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorPage {
+    layout: Layout,
+    heading: String,
+    message: String,
+}
+
+impl IntoResponse for PageError {
+    fn into_response(self) -> Response {
+        let error = self.0;
+        match (error.status, error.code) {
+            (StatusCode::UNAUTHORIZED, _) => Redirect::to("/login").into_response(),
+            (_, "password_change_required") => Redirect::to("/password").into_response(),
+            (status, _) => {
+                let heading = match status {
+                    StatusCode::NOT_FOUND => "页面不存在",
+                    StatusCode::FORBIDDEN => "没有权限",
+                    s if s.is_server_error() => "服务器出错了",
+                    _ => "操作未完成",
+                };
+                let page = ErrorPage {
+                    layout: Layout::anonymous(&[("/", "首页")]),
+                    heading: heading.into(),
+                    message: error.message,
+                };
+                (status, render(&page)).into_response()
+            }
+        }
+    }
+}
+
+type PageResult = Result<Response, PageError>;
+
+/// The signed-in caller of a page; without a session the page redirects to the login.
+pub struct Viewer(pub Caller);
+
+impl axum::extract::FromRequestParts<AppState> for Viewer {
+    type Rejection = PageError;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        state: &AppState,
+    ) -> Result<Viewer, PageError> {
+        Caller::from_request_parts(parts, state)
+            .await
+            .map(Viewer)
+            .map_err(PageError)
+    }
+}
+
+fn render<T: Template>(page: &T) -> Response {
+    match page.render() {
+        Ok(html) => Html(html).into_response(),
+        Err(error) => {
+            tracing::error!(%error, "template failed");
+            (StatusCode::INTERNAL_SERVER_ERROR, "页面生成失败").into_response()
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "login.html")]
+struct LoginPage {
+    layout: Layout,
+    error: Option<String>,
+    username: String,
+}
+
+async fn login_page(caller: Result<Caller, ApiError>) -> Response {
+    if caller.is_ok() {
+        return Redirect::to("/").into_response();
+    }
+    render(&LoginPage {
+        layout: Layout::anonymous(&[("", "登录")]),
+        error: None,
+        username: String::new(),
+    })
+}
+
+#[derive(Deserialize)]
+struct LoginForm {
+    username: String,
+    password: String,
+}
+
+async fn login_submit(
+    State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
+    Form(form): Form<LoginForm>,
+) -> Response {
+    match crate::api::session::authenticate(&state, &ip, &form.username, &form.password).await {
+        Ok(opened) => ([(header::SET_COOKIE, opened.cookie)], Redirect::to("/")).into_response(),
+        Err(error) => {
+            let page = LoginPage {
+                layout: Layout::anonymous(&[("", "登录")]),
+                error: Some(error.message),
+                username: form.username,
+            };
+            (error.status, render(&page)).into_response()
+        }
+    }
+}
+
+#[derive(Deserialize)]
+struct TokenForm {
+    csrf_token: String,
+}
+
+async fn logout(
+    State(state): State<AppState>,
+    Viewer(caller): Viewer,
+    Form(form): Form<TokenForm>,
+) -> PageResult {
+    caller.check_form_token(&form.csrf_token)?;
+    if let auth::Credential::Session { token_hash, .. } = &caller.credential {
+        state.store.delete_session(token_hash).await?;
+    }
+    state
+        .store
+        .record_event(&caller.audit, "logout", "session", Some(caller.user.id))
+        .await?;
+    let cookie = auth::expired_cookie(state.config.secure_cookies);
+    Ok(([(header::SET_COOKIE, cookie)], Redirect::to("/login")).into_response())
+}
+
+#[derive(Template)]
+#[template(path = "password.html")]
+struct PasswordPage {
+    layout: Layout,
+    error: Option<String>,
+}
+
+async fn password_page(Viewer(caller): Viewer) -> Response {
+    render(&PasswordPage {
+        layout: Layout::of(&caller, vec![home_crumb(), ("".into(), "修改密码".into())]),
+        error: None,
+    })
+}
+
+#[derive(Deserialize)]
+struct PasswordForm {
+    csrf_token: String,
+    old_password: String,
+    new_password: String,
+}
+
+async fn password_submit(
+    State(state): State<AppState>,
+    Viewer(caller): Viewer,
+    Form(form): Form<PasswordForm>,
+) -> PageResult {
+    caller.check_form_token(&form.csrf_token)?;
+    let credentials = state
+        .store
+        .credentials(&caller.user.username)
+        .await?
+        .ok_or_else(ApiError::unauthorized)?;
+    let problem =
+        if !luoshi_domain::password::verify(&form.old_password, &credentials.password_hash) {
+            Some("原密码不正确".to_string())
+        } else if form.old_password == form.new_password {
+            Some("新密码不能与原密码相同".to_string())
+        } else {
+            luoshi_domain::password::check_policy(&form.new_password)
+                .err()
+                .map(|e| e.to_string())
+        };
+    if let Some(message) = problem {
+        let page = PasswordPage {
+            layout: Layout::of(&caller, vec![home_crumb(), ("".into(), "修改密码".into())]),
+            error: Some(message),
+        };
+        return Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)).into_response());
+    }
+    let hash = luoshi_domain::password::hash(&form.new_password);
+    state
+        .store
+        .set_password(&caller.audit, caller.user.id, &hash, false)
+        .await?;
+    Ok(Redirect::to("/login").into_response())
+}
+
+/// One row of a task list.
+struct TaskRow {
+    id: i64,
+    number: i64,
+    heading: String,
+    units: String,
+    color: &'static str,
+    color_zh: &'static str,
+    reasons: Vec<String>,
+    status: &'static str,
+    deadline: String,
+}
+
+fn unit_names(assignments: &[luoshi_store::Assignment]) -> String {
+    assignments
+        .iter()
+        .map(|a| {
+            a.unit_name
+                .clone()
+                .unwrap_or_else(|| a.written_name.clone())
+        })
+        .collect::<Vec<_>>()
+        .join("、")
+}
+
+fn task_row(item: &TaskWithLight) -> TaskRow {
+    TaskRow {
+        id: item.task.id,
+        number: item.task.number,
+        heading: item.task.heading.clone(),
+        units: unit_names(&item.task.lead_units),
+        color: item.light.color.as_str(),
+        color_zh: item.light.color.zh(),
+        reasons: item
+            .light
+            .reasons
+            .iter()
+            .map(|r| r.message.clone())
+            .collect(),
+        status: luoshi_office::status_zh(item.status.as_deref()),
+        deadline: item
+            .task
+            .deadline_text
+            .clone()
+            .or(item.task.deadline.clone())
+            .unwrap_or_else(|| "年内".into()),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "tasks.html")]
+struct TasksPage {
+    layout: Layout,
+    heading: String,
+    plan_id: Option<i64>,
+    light_options: Vec<(&'static str, &'static str)>,
+    filter_light: String,
+    filter_q: String,
+    tasks: Vec<TaskRow>,
+    empty_message: String,
+}
+
+/// A target's figures for people, with the proportions its bar is drawn from.
+struct TargetView {
+    task_id: i64,
+    indicator: String,
+    unit: String,
+    annual: String,
+    actual: String,
+    expected: String,
+    actual_percent: f64,
+    expected_percent: f64,
+    behind: bool,
+}
+
+fn target_view(progress: &luoshi_store::TargetProgress, lag_threshold: f64) -> TargetView {
+    let annual = progress.annual_value.unwrap_or(0.0);
+    let percent = |v: Option<f64>| match v {
+        Some(v) if annual > 0.0 => (v / annual * 100.0).clamp(0.0, 100.0),
+        _ => 0.0,
+    };
+    let text = |v: Option<f64>| {
+        v.map(|v| trim_number((v * 10.0).round() / 10.0))
+            .unwrap_or_else(|| "—".into())
+    };
+    TargetView {
+        task_id: progress.task_id,
+        indicator: progress.indicator.clone(),
+        unit: progress.unit.clone(),
+        annual: text(progress.annual_value),
+        actual: text(progress.actual),
+        expected: text(progress.expected),
+        actual_percent: percent(progress.actual),
+        expected_percent: percent(progress.expected),
+        behind: progress.lag_percent.is_some_and(|l| l > lag_threshold),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "board.html")]
+struct BoardPage {
+    layout: Layout,
+    plan: Plan,
+    plans: Vec<Plan>,
+    board: Dashboard,
+    targets: Vec<TargetView>,
+}
+
+#[derive(Deserialize)]
+struct HomeQuery {
+    plan: Option<i64>,
+}
+
+/// The board for those who oversee (挂图作战); the unit's tasks for those who report (我的任务).
+async fn home(
+    State(state): State<AppState>,
+    Viewer(caller): Viewer,
+    Query(query): Query<HomeQuery>,
+) -> PageResult {
+    let organization = state
+        .store
+        .organization(caller.actor.organization_id)
+        .await?;
+    if decide(&caller.actor, Action::ReadOrganization).allowed() {
+        let plans = state
+            .store
+            .plans(
+                caller.actor.organization_id,
+                Some("published"),
+                None,
+                true,
+                Paging::all(),
+            )
+            .await?
+            .items;
+        let chosen = query
+            .plan
+            .and_then(|id| plans.iter().find(|p| p.id == id))
+            .or(plans.first())
+            .cloned();
+        let Some(plan) = chosen else {
+            let page = TasksPage {
+                layout: Layout::of(&caller, vec![home_crumb()]),
+                heading: "挂图作战".into(),
+                plan_id: None,
+                light_options: vec![],
+                filter_light: String::new(),
+                filter_q: String::new(),
+                tasks: vec![],
+                empty_message: "还没有发布的工作要点。请由管理员或督查室上传工作要点文件（luoshi import 或“上传计划”），审核后发布。".into(),
+            };
+            return Ok(render(&page));
+        };
+        let board = state
+            .store
+            .dashboard(&plan, &organization.light_rules, state.today())
+            .await?;
+        let threshold = organization.light_rules.yellow_lag_percent;
+        let targets = board
+            .targets
+            .iter()
+            .filter(|t| t.actual.is_some())
+            .map(|t| target_view(t, threshold))
+            .collect();
+        return Ok(render(&BoardPage {
+            layout: Layout::of(&caller, vec![home_crumb()]),
+            plan,
+            plans,
+            board,
+            targets,
+        }));
+    }
+    let ids = state
+        .store
+        .task_ids_for_units(caller.actor.organization_id, &caller.actor.units)
+        .await?;
+    let mut rows = Vec::new();
+    let mut plan_ids: Vec<i64> = Vec::new();
+    for id in &ids {
+        let scope = state.store.task_scope(*id).await?;
+        if !plan_ids.contains(&scope.plan_id) {
+            plan_ids.push(scope.plan_id);
+        }
+    }
+    for plan_id in plan_ids {
+        let plan = state
+            .store
+            .plan(caller.actor.organization_id, plan_id)
+            .await?;
+        let mut tasks = visible_tasks(&state, &caller, &plan).await?;
+        tasks.sort_by_key(|t| match t.light.color {
+            LightColor::Red => 0,
+            LightColor::Yellow => 1,
+            LightColor::Green => 2,
+            LightColor::Done => 3,
+        });
+        rows.extend(tasks.iter().map(task_row));
+    }
+    Ok(render(&TasksPage {
+        layout: Layout::of(&caller, vec![home_crumb()]),
+        heading: "我的任务".into(),
+        plan_id: None,
+        light_options: vec![],
+        filter_light: String::new(),
+        filter_q: String::new(),
+        tasks: rows,
+        empty_message: "本单位暂无牵头或配合的任务。".into(),
+    }))
+}
+
+#[derive(Deserialize)]
+struct PlanQuery {
+    light: Option<String>,
+    q: Option<String>,
+}
+
+async fn plan_page(
+    State(state): State<AppState>,
+    Viewer(caller): Viewer,
+    Path(id): Path<i64>,
+    Query(query): Query<PlanQuery>,
+) -> PageResult {
+    let plan = visible_plan(&state, &caller, id).await?;
+    let light = query.light.unwrap_or_default();
+    let q = query.q.unwrap_or_default();
+    let tasks: Vec<TaskRow> = visible_tasks(&state, &caller, &plan)
+        .await?
+        .iter()
+        .filter(|t| light.is_empty() || t.light.color.as_str() == light)
+        .filter(|t| {
+            q.split_whitespace()
+                .all(|w| t.task.heading.contains(w) || t.task.body.contains(w))
+        })
+        .map(task_row)
+        .collect();
+    Ok(render(&TasksPage {
+        layout: Layout::of(&caller, vec![home_crumb(), ("".into(), plan.title.clone())]),
+        heading: plan.title.clone(),
+        plan_id: Some(plan.id),
+        light_options: vec![
+            ("red", "红灯"),
+            ("yellow", "黄灯"),
+            ("green", "绿灯"),
+            ("done", "已完成"),
+        ],
+        filter_light: light,
+        filter_q: q,
+        tasks,
+        empty_message: "没有符合条件的任务。".into(),
+    }))
+}
+
+struct ReportRow {
+    period: String,
+    version: i64,
+    state: &'static str,
+    status: &'static str,
+    narrative: String,
+    return_reason: Option<String>,
+}
+
+struct NoticeRow {
+    reason: String,
+    response_due: String,
+    state: &'static str,
+    response: String,
+}
+
+#[derive(Template)]
+#[template(path = "task.html")]
+struct TaskPage {
+    layout: Layout,
+    task: luoshi_store::Task,
+    color: &'static str,
+    color_zh: &'static str,
+    reasons: Vec<String>,
+    lead: String,
+    co: String,
+    deadline: String,
+    can_report: bool,
+    targets: Vec<TargetView>,
+    reports: Vec<ReportRow>,
+    notices: Vec<NoticeRow>,
+}
+
+async fn task_with_light(
+    state: &AppState,
+    caller: &Caller,
+    id: i64,
+) -> Result<(Plan, TaskWithLight), PageError> {
+    let scope = authorize_task(state, caller, id, TaskAction::Read).await?;
+    let plan = state
+        .store
+        .plan(caller.actor.organization_id, scope.plan_id)
+        .await?;
+    let item = visible_tasks(state, caller, &plan)
+        .await?
+        .into_iter()
+        .find(|t| t.task.id == id)
+        .ok_or_else(|| ApiError::not_found("任务"))?;
+    Ok((plan, item))
+}
+
+async fn task_page(
+    State(state): State<AppState>,
+    Viewer(caller): Viewer,
+    Path(id): Path<i64>,
+) -> PageResult {
+    let (plan, item) = task_with_light(&state, &caller, id).await?;
+    let organization = state
+        .store
+        .organization(caller.actor.organization_id)
+        .await?;
+    let board = state
+        .store
+        .dashboard(&plan, &organization.light_rules, state.today())
+        .await?;
+    let targets = board
+        .targets
+        .iter()
+        .filter(|t| t.task_id == id)
+        .map(|t| target_view(t, organization.light_rules.yellow_lag_percent))
+        .collect();
+    let filter = ReportFilter {
+        organization_id: caller.actor.organization_id,
+        task_id: Some(id),
+        ..Default::default()
+    };
+    let reports = state
+        .store
+        .reports(&filter, Paging::all())
+        .await?
+        .items
+        .into_iter()
+        .map(|r| ReportRow {
+            state: ReportState::parse(&r.state).map(|s| s.zh()).unwrap_or(""),
+            status: luoshi_office::status_zh(Some(&r.status)),
+            period: Period::parse(
+                Cycle::parse(&plan.cycle).unwrap_or(Cycle::Monthly),
+                &r.period,
+            )
+            .map(|p| p.label_zh())
+            .unwrap_or(r.period),
+            version: r.version,
+            narrative: r.narrative,
+            return_reason: r.return_reason.filter(|_| r.state == "returned"),
+        })
+        .collect();
+    let notice_filter = NoticeFilter {
+        organization_id: caller.actor.organization_id,
+        task_id: Some(id),
+        ..Default::default()
+    };
+    let notices = state
+        .store
+        .notices(&notice_filter, Paging::all())
+        .await?
+        .items
+        .into_iter()
+        .map(|n| NoticeRow {
+            state: match n.state.as_str() {
+                "open" => "待回复",
+                "answered" => "已回复",
+                _ => "已办结",
+            },
+            reason: n.reason,
+            response_due: n.response_due,
+            response: n.response.unwrap_or_default(),
+        })
+        .collect();
+    let lead_ids = item.task.lead_unit_ids();
+    let co_ids = item.task.co_unit_ids();
+    let scope = luoshi_domain::policy::TaskScope {
+        lead: &lead_ids,
+        co: &co_ids,
+    };
+    let can_report =
+        decide(&caller.actor, Action::WriteReport(scope)).allowed() && plan.status == "published";
+    Ok(render(&TaskPage {
+        layout: Layout::of(
+            &caller,
+            vec![
+                home_crumb(),
+                (format!("/plans/{}", plan.id), plan.title.clone()),
+                ("".into(), item.task.heading.clone()),
+            ],
+        ),
+        color: item.light.color.as_str(),
+        color_zh: item.light.color.zh(),
+        reasons: item
+            .light
+            .reasons
+            .iter()
+            .map(|r| r.message.clone())
+            .collect(),
+        lead: unit_names(&item.task.lead_units),
+        co: unit_names(&item.task.co_units),
+        deadline: item
+            .task
+            .deadline_text
+            .clone()
+            .or(item.task.deadline.clone())
+            .unwrap_or_else(|| "年内".into()),
+        can_report,
+        targets,
+        reports,
+        notices,
+        task: item.task,
+    }))
+}
+
+struct FormTarget {
+    id: i64,
+    indicator: String,
+    unit: String,
+    annual: String,
+    actual: String,
+}
+
+#[derive(Template)]
+#[template(path = "report.html")]
+struct ReportPage {
+    layout: Layout,
+    task_id: i64,
+    heading: String,
+    periods: Vec<(String, String)>,
+    period: String,
+    statuses: Vec<(&'static str, &'static str)>,
+    status: String,
+    narrative: String,
+    targets: Vec<FormTarget>,
+    return_reason: Option<String>,
+    error: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct PeriodQuery {
+    period: Option<String>,
+}
+
+/// The periods a report can be written for, and the one to preselect.
+fn report_periods(plan: &Plan, today: chrono::NaiveDate) -> (Vec<(String, String)>, String) {
+    let cycle = Cycle::parse(&plan.cycle).unwrap_or(Cycle::Monthly);
+    let mut periods: Vec<Period> = luoshi_store::owed_periods(plan, cycle, today);
+    if periods.is_empty() {
+        periods = Period::of_year(cycle, plan.year);
+    }
+    let current = Period::containing(cycle, today);
+    let preselect = periods
+        .iter()
+        .find(|p| p.key() == current.key())
+        .or(periods.last())
+        .map(|p| p.key())
+        .unwrap_or_default();
+    (
+        periods
+            .iter()
+            .rev()
+            .map(|p| (p.key(), p.label_zh()))
+            .collect(),
+        preselect,
+    )
+}
+
+async fn report_form(
+    state: &AppState,
+    caller: &Caller,
+    id: i64,
+    period: Option<String>,
+    error: Option<String>,
+) -> Result<ReportPage, PageError> {
+    authorize_task(state, caller, id, TaskAction::WriteReport).await?;
+    let (plan, item) = task_with_light(state, caller, id).await?;
+    let (periods, preselect) = report_periods(&plan, state.today());
+    let period = period.unwrap_or(preselect);
+    let filter = ReportFilter {
+        organization_id: caller.actor.organization_id,
+        task_id: Some(id),
+        period: Some(period.clone()),
+        ..Default::default()
+    };
+    let existing = state
+        .store
+        .reports(&filter, Paging::all())
+        .await?
+        .items
+        .into_iter()
+        .next();
+    let actual_of = |target: i64| {
+        existing
+            .as_ref()
+            .and_then(|r| r.actuals.iter().find(|a| a.target_id == target))
+            .map(|a| trim_number(a.value))
+            .unwrap_or_default()
+    };
+    let targets = item
+        .task
+        .targets
+        .iter()
+        .map(|t| FormTarget {
+            id: t.id,
+            indicator: t.indicator.clone(),
+            unit: t.unit.clone(),
+            annual: t.value_text.clone(),
+            actual: actual_of(t.id),
+        })
+        .collect();
+    Ok(ReportPage {
+        layout: Layout::of(
+            caller,
+            vec![
+                home_crumb(),
+                (format!("/tasks/{id}"), item.task.heading.clone()),
+                ("".into(), "填报进展".into()),
+            ],
+        ),
+        task_id: id,
+        heading: item.task.heading.clone(),
+        periods,
+        period,
+        statuses: ProgressStatus::ALL
+            .iter()
+            .map(|s| (s.as_str(), s.zh()))
+            .collect(),
+        status: existing
+            .as_ref()
+            .map(|r| r.status.clone())
+            .unwrap_or_else(|| "in_progress".into()),
+        narrative: existing
+            .as_ref()
+            .map(|r| r.narrative.clone())
+            .unwrap_or_default(),
+        targets,
+        return_reason: existing
+            .as_ref()
+            .filter(|r| r.state == "returned")
+            .and_then(|r| r.return_reason.clone()),
+        error,
+    })
+}
+
+async fn report_page(
+    State(state): State<AppState>,
+    Viewer(caller): Viewer,
+    Path(id): Path<i64>,
+    Query(query): Query<PeriodQuery>,
+) -> PageResult {
+    Ok(render(
+        &report_form(&state, &caller, id, query.period, None).await?,
+    ))
+}
+
+/// Saves or submits the report of the chosen period: a new one, or the draft or returned one
+/// already there.
+async fn report_submit(
+    State(state): State<AppState>,
+    Viewer(caller): Viewer,
+    Path(id): Path<i64>,
+    Form(form): Form<HashMap<String, String>>,
+) -> PageResult {
+    caller.check_form_token(form.get("csrf_token").map(String::as_str).unwrap_or(""))?;
+    let scope = authorize_task(&state, &caller, id, TaskAction::WriteReport).await?;
+    let period = form.get("period").cloned().unwrap_or_default();
+    let submit = form.get("action").map(String::as_str) == Some("submit");
+    let status = ProgressStatus::parse(form.get("status").map(String::as_str).unwrap_or(""))
+        .map_err(ApiError::from)?;
+    let mut actuals = Vec::new();
+    for (key, value) in &form {
+        let Some(target) = key
+            .strip_prefix("actual_")
+            .and_then(|t| t.parse::<i64>().ok())
+        else {
+            continue;
+        };
+        if value.trim().is_empty() {
+            continue;
+        }
+        match value.trim().parse::<f64>() {
+            Ok(number) => actuals.push(ActualInput {
+                target_id: target,
+                value: number,
+                note: String::new(),
+            }),
+            Err(_) => {
+                let message = format!("实际值“{value}”不是数字");
+                let page = report_form(&state, &caller, id, Some(period), Some(message)).await?;
+                return Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)).into_response());
+            }
+        }
+    }
+    let input = ReportInput {
+        status: Some(status),
+        narrative: form.get("narrative").cloned(),
+        actuals: Some(actuals),
+    };
+    let filter = ReportFilter {
+        organization_id: caller.actor.organization_id,
+        task_id: Some(id),
+        period: Some(period.clone()),
+        ..Default::default()
+    };
+    let existing = state
+        .store
+        .reports(&filter, Paging::all())
+        .await?
+        .items
+        .into_iter()
+        .next();
+    let organization = state
+        .store
+        .organization(caller.actor.organization_id)
+        .await?;
+    let outcome = match existing {
+        Some(report) if matches!(report.state.as_str(), "draft" | "returned") => {
+            let updated = state
+                .store
+                .update_report(&caller.audit, report.id, &input)
+                .await;
+            match (updated, submit) {
+                (Ok(report), true) => state
+                    .store
+                    .transition_report(
+                        &caller.audit,
+                        report.id,
+                        ReportAction::Submit,
+                        None,
+                        organization.head_review,
+                    )
+                    .await
+                    .map(|_| ()),
+                (result, _) => result.map(|_| ()),
+            }
+        }
+        Some(_) => Err(luoshi_store::StoreError::Conflict(
+            "本期报送已提交，不能再修改".into(),
+        )),
+        None => {
+            let unit = caller
+                .actor
+                .units
+                .iter()
+                .copied()
+                .find(|u| scope.lead.contains(u));
+            state
+                .store
+                .create_report(&caller.audit, id, &period, unit, &input, submit)
+                .await
+                .map(|_| ())
+        }
+    };
+    match outcome {
+        Ok(()) => Ok(Redirect::to(&format!("/tasks/{id}")).into_response()),
+        Err(error) => {
+            let message = ApiError::from(error).message;
+            let page = report_form(&state, &caller, id, Some(period), Some(message)).await?;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)).into_response())
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "public_index.html")]
+struct PublicIndex {
+    layout: Layout,
+    plan_id: i64,
+    title: String,
+    periods: Vec<(String, String)>,
+}
+
+fn period_label(plan: &Plan, key: &str) -> String {
+    Period::parse(Cycle::parse(&plan.cycle).unwrap_or(Cycle::Monthly), key)
+        .map(|p| p.label_zh())
+        .unwrap_or_else(|_| key.to_string())
+}
+
+async fn public_index(State(state): State<AppState>, Path(id): Path<i64>) -> PageResult {
+    let plan = state.store.published_plan(id).await?;
+    let periods = state
+        .store
+        .published_periods(plan.id)
+        .await?
+        .into_iter()
+        .map(|key| {
+            let label = period_label(&plan, &key);
+            (key, label)
+        })
+        .collect();
+    Ok(render(&PublicIndex {
+        layout: Layout::anonymous(&[("", "公开进展")]),
+        plan_id: plan.id,
+        title: plan.title,
+        periods,
+    }))
+}
+
+#[derive(Template)]
+#[template(path = "public_period.html")]
+struct PublicPeriodPage {
+    layout: Layout,
+    period: PublicPeriod,
+}
+
+async fn public_period(
+    State(state): State<AppState>,
+    Path((id, period)): Path<(i64, String)>,
+) -> PageResult {
+    let plan = state.store.published_plan(id).await?;
+    let period = state.store.published_period(plan.id, &period).await?;
+    let index = format!("/public/plans/{}", plan.id);
+    Ok(render(&PublicPeriodPage {
+        layout: Layout {
+            user: None,
+            csrf: String::new(),
+            crumbs: vec![
+                (index, plan.title.clone()),
+                ("".into(), period.period_label.clone()),
+            ],
+        },
+        period,
+    }))
+}
+
+struct FeedEntry {
+    key: String,
+    title: String,
+    updated: String,
+    summary: String,
+}
+
+#[derive(Template)]
+#[template(path = "feed.xml")]
+struct Feed {
+    plan_id: i64,
+    title: String,
+    updated: String,
+    entries: Vec<FeedEntry>,
+}
+
+fn rfc3339(at: i64) -> String {
+    chrono::DateTime::from_timestamp(at, 0)
+        .map(|t| t.to_rfc3339())
+        .unwrap_or_default()
+}
+
+/// An Atom feed of the published periods, newest first.
+async fn feed(State(state): State<AppState>, Path(id): Path<i64>) -> PageResult {
+    let plan = state.store.published_plan(id).await?;
+    let mut entries = Vec::new();
+    for key in state.store.published_periods(plan.id).await? {
+        let period = state.store.published_period(plan.id, &key).await?;
+        let done = period
+            .tasks
+            .iter()
+            .filter(|t| t.light == LightColor::Done)
+            .count();
+        entries.push(FeedEntry {
+            title: format!("{}落实进展（{}）", plan.title, period.period_label),
+            updated: rfc3339(period.published_at),
+            summary: format!("共{}项任务，已完成{}项。", period.tasks.len(), done),
+            key,
+        });
+    }
+    let updated = entries
+        .first()
+        .map(|e| e.updated.clone())
+        .unwrap_or_else(|| rfc3339(plan.created_at));
+    let xml = Feed {
+        plan_id: plan.id,
+        title: plan.title,
+        updated,
+        entries,
+    }
+    .render()
+    .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", e.to_string()))?;
+    Ok((
+        [(header::CONTENT_TYPE, "application/atom+xml; charset=utf-8")],
+        xml,
+    )
+        .into_response())
+}
