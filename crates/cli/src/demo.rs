@@ -276,11 +276,13 @@ async fn seed_reports(
             .iter()
             .filter_map(|t| {
                 let annual = t.annual_value?;
+                let baseline = t.baseline.unwrap_or(0.0);
                 let pace = if lagging { 0.5 } else { 1.0 };
+                let progress = (annual - baseline) * f64::from(month) / 12.0 * pace;
                 let value = if finished {
                     annual
                 } else {
-                    (annual * f64::from(month) / 12.0 * pace).round()
+                    ((baseline + progress) * 10.0).round() / 10.0
                 };
                 Some(ActualInput {
                     target_id: t.id,

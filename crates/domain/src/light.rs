@@ -204,8 +204,8 @@ pub fn compute(rules: &LightRules, facts: &TaskFacts, today: NaiveDate) -> Light
                 format!(
                     "“{}”实际 {} ，低于序时进度 {}（落后 {:.1}%）",
                     lag.indicator,
-                    trim_number(lag.actual),
-                    trim_number(lag.expected),
+                    trim_number(round2(lag.actual)),
+                    trim_number(round2(lag.expected)),
                     lag.lag_percent
                 ),
             ));
@@ -221,6 +221,10 @@ pub fn compute(rules: &LightRules, facts: &TaskFacts, today: NaiveDate) -> Light
     }
     let color = reasons.iter().map(|r| r.color).max().unwrap_or(Green);
     Light { color, reasons }
+}
+
+fn round2(value: f64) -> f64 {
+    (value * 100.0).round() / 100.0
 }
 
 /// 12 rather than 12.0, 0.5 as is.
