@@ -35,11 +35,19 @@ pub fn routes() -> axum::Router<AppState> {
     axum::Router::new()
         .route("/", get(home))
         .route("/login", get(login_page).post(login_submit))
+        .route("/setup", get(setup_page).post(setup_submit))
+        .route("/plans/new", get(upload_page).post(upload_submit))
+        .route("/plans/{id}/review", get(review_page))
+        .route("/plans/{id}/review/units", post(review_unit))
+        .route("/plans/{id}/review/targets/{target}", post(review_target))
+        .route("/plans/{id}/review/publish", post(review_publish))
         .route("/logout", post(logout))
         .route("/password", get(password_page).post(password_submit))
         .route("/plans/{id}", get(plan_page))
         .route("/tasks/{id}", get(task_page))
         .route("/tasks/{id}/report", get(report_page).post(report_submit))
+        .route("/reports/{id}/review", post(review_submit))
+        .route("/plans/{id}/publish-period", post(publish_period_submit))
         .route("/public/plans/{id}", get(public_index))
         .route("/public/plans/{id}/periods/{period}", get(public_period))
         .route("/public/plans/{id}/feed.xml", get(feed))
@@ -173,17 +181,19 @@ struct LoginPage {
     layout: Layout,
     error: Option<String>,
     username: String,
+    first_run: bool,
 }
 
-async fn login_page(caller: Result<Caller, ApiError>) -> Response {
+async fn login_page(State(state): State<AppState>, caller: Result<Caller, ApiError>) -> PageResult {
     if caller.is_ok() {
-        return Redirect::to("/").into_response();
+        return Ok(Redirect::to("/").into_response());
     }
-    render(&LoginPage {
+    Ok(render(&LoginPage {
         layout: Layout::anonymous(&[("", "登录")]),
         error: None,
         username: String::new(),
-    })
+        first_run: state.store.count_users().await? == 0,
+    }))
 }
 
 #[derive(Deserialize)]
@@ -204,6 +214,7 @@ async fn login_submit(
                 layout: Layout::anonymous(&[("", "登录")]),
                 error: Some(error.message),
                 username: form.username,
+                first_run: false,
             };
             (error.status, render(&page)).into_response()
         }
@@ -349,6 +360,8 @@ struct TasksPage {
     filter_q: String,
     tasks: Vec<TaskRow>,
     empty_message: String,
+    drafts: Vec<(i64, String)>,
+    can_upload: bool,
 }
 
 /// A target's figures for people, with the proportions its bar is drawn from.
@@ -391,6 +404,8 @@ fn target_view(progress: &luoshi_store::TargetProgress, lag_threshold: f64) -> T
 #[template(path = "board.html")]
 struct BoardPage {
     layout: Layout,
+    can_publish: bool,
+    periods: Vec<(String, String)>,
     plan: Plan,
     plans: Vec<Plan>,
     board: Dashboard,
@@ -439,6 +454,8 @@ async fn home(
                 filter_q: String::new(),
                 tasks: vec![],
                 empty_message: "还没有发布的工作要点。请由管理员或督查室上传工作要点文件（luoshi import 或“上传计划”），审核后发布。".into(),
+                drafts: drafts_of(&state, &caller).await?,
+                can_upload: decide(&caller.actor, Action::ManagePlans).allowed(),
             };
             return Ok(render(&page));
         };
@@ -453,8 +470,11 @@ async fn home(
             .filter(|t| t.actual.is_some())
             .map(|t| target_view(t, threshold))
             .collect();
+        let periods = report_periods(&plan, state.today()).0;
         return Ok(render(&BoardPage {
             layout: Layout::of(&caller, vec![home_crumb()]),
+            can_publish: decide(&caller.actor, Action::ManagePlans).allowed(),
+            periods,
             plan,
             plans,
             board,
@@ -496,6 +516,8 @@ async fn home(
         filter_q: String::new(),
         tasks: rows,
         empty_message: "本单位暂无牵头或配合的任务。".into(),
+        drafts: vec![],
+        can_upload: false,
     }))
 }
 
@@ -538,10 +560,14 @@ async fn plan_page(
         filter_q: q,
         tasks,
         empty_message: "没有符合条件的任务。".into(),
+        drafts: vec![],
+        can_upload: false,
     }))
 }
 
 struct ReportRow {
+    id: i64,
+    reviewable: bool,
     period: String,
     version: i64,
     state: &'static str,
@@ -569,6 +595,7 @@ struct TaskPage {
     co: String,
     deadline: String,
     can_report: bool,
+    can_review: bool,
     targets: Vec<TargetView>,
     reports: Vec<ReportRow>,
     notices: Vec<NoticeRow>,
@@ -624,6 +651,8 @@ async fn task_page(
         .items
         .into_iter()
         .map(|r| ReportRow {
+            id: r.id,
+            reviewable: matches!(r.state.as_str(), "submitted" | "approved"),
             state: ReportState::parse(&r.state).map(|s| s.zh()).unwrap_or(""),
             status: luoshi_office::status_zh(Some(&r.status)),
             period: Period::parse(
@@ -667,6 +696,7 @@ async fn task_page(
     };
     let can_report =
         decide(&caller.actor, Action::WriteReport(scope)).allowed() && plan.status == "published";
+    let can_review = decide(&caller.actor, Action::ReviewReport(scope)).allowed();
     Ok(render(&TaskPage {
         layout: Layout::of(
             &caller,
@@ -693,6 +723,7 @@ async fn task_page(
             .or(item.task.deadline.clone())
             .unwrap_or_else(|| "年内".into()),
         can_report,
+        can_review,
         targets,
         reports,
         notices,
@@ -1068,4 +1099,499 @@ async fn feed(State(state): State<AppState>, Path(id): Path<i64>) -> PageResult 
         xml,
     )
         .into_response())
+}
+
+#[derive(Deserialize)]
+struct ReviewForm {
+    csrf_token: String,
+    decision: String,
+    #[serde(default)]
+    reason: String,
+}
+
+/// The supervisor's accept or return, from the task page.
+async fn review_submit(
+    State(state): State<AppState>,
+    Viewer(caller): Viewer,
+    Path(id): Path<i64>,
+    Form(form): Form<ReviewForm>,
+) -> PageResult {
+    caller.check_form_token(&form.csrf_token)?;
+    let report = state.store.report(id).await?;
+    let scope = authorize_task(&state, &caller, report.task_id, TaskAction::Read).await?;
+    let task_scope = luoshi_domain::policy::TaskScope {
+        lead: &scope.lead,
+        co: &scope.co,
+    };
+    ApiError::check(
+        decide(&caller.actor, Action::ReviewReport(task_scope)),
+        "报送",
+    )?;
+    let organization = state
+        .store
+        .organization(caller.actor.organization_id)
+        .await?;
+    let (action, reason) = match form.decision.as_str() {
+        "accept" => (ReportAction::Accept, None),
+        _ => (ReportAction::Return, Some(form.reason.as_str())),
+    };
+    state
+        .store
+        .transition_report(&caller.audit, id, action, reason, organization.head_review)
+        .await?;
+    Ok(Redirect::to(&format!("/tasks/{}", report.task_id)).into_response())
+}
+
+#[derive(Deserialize)]
+struct PublishForm {
+    csrf_token: String,
+    period: String,
+}
+
+/// Publishes a period's progress to the public page, from the board.
+async fn publish_period_submit(
+    State(state): State<AppState>,
+    Viewer(caller): Viewer,
+    Path(id): Path<i64>,
+    Form(form): Form<PublishForm>,
+) -> PageResult {
+    caller.check_form_token(&form.csrf_token)?;
+    ApiError::check(decide(&caller.actor, Action::ManagePlans), "计划")?;
+    let plan = state.store.plan(caller.actor.organization_id, id).await?;
+    let organization = state
+        .store
+        .organization(caller.actor.organization_id)
+        .await?;
+    let public = state
+        .store
+        .publish_period(
+            &caller.audit,
+            &plan,
+            &form.period,
+            &organization.light_rules,
+            state.today(),
+        )
+        .await?;
+    Ok(Redirect::to(&format!(
+        "/public/plans/{}/periods/{}",
+        plan.id, public.period
+    ))
+    .into_response())
+}
+
+/// Draft plans waiting for review, for those who manage plans.
+async fn drafts_of(state: &AppState, caller: &Caller) -> Result<Vec<(i64, String)>, PageError> {
+    if !decide(&caller.actor, Action::ManagePlans).allowed() {
+        return Ok(Vec::new());
+    }
+    Ok(state
+        .store
+        .plans(
+            caller.actor.organization_id,
+            Some("draft"),
+            None,
+            false,
+            Paging::all(),
+        )
+        .await?
+        .items
+        .into_iter()
+        .map(|p| (p.id, p.title))
+        .collect())
+}
+
+#[derive(Template)]
+#[template(path = "setup.html")]
+struct SetupPage {
+    layout: Layout,
+    error: Option<String>,
+    organization: String,
+    username: String,
+    display_name: String,
+}
+
+/// The first-run page: shown only while the database has no user.
+async fn setup_page(State(state): State<AppState>) -> PageResult {
+    if state.store.count_users().await? > 0 {
+        return Ok(Redirect::to("/login").into_response());
+    }
+    Ok(render(&SetupPage {
+        layout: Layout::anonymous(&[("", "首次使用")]),
+        error: None,
+        organization: String::new(),
+        username: String::new(),
+        display_name: String::new(),
+    }))
+}
+
+async fn setup_submit(
+    State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
+    Form(form): Form<crate::api::session::Setup>,
+) -> PageResult {
+    let again = SetupPage {
+        layout: Layout::anonymous(&[("", "首次使用")]),
+        error: None,
+        organization: form.organization.clone(),
+        username: form.username.clone(),
+        display_name: form.display_name.clone(),
+    };
+    match crate::api::session::first_admin(&state, &ip, form).await {
+        Ok(_) => Ok(Redirect::to("/login").into_response()),
+        Err(error) if error.code == "already_set_up" => Ok(Redirect::to("/login").into_response()),
+        Err(error) => {
+            let page = SetupPage {
+                error: Some(error.message),
+                ..again
+            };
+            Ok((error.status, render(&page)).into_response())
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "upload.html")]
+struct UploadPage {
+    layout: Layout,
+    error: Option<String>,
+}
+
+fn upload_crumbs() -> Vec<(String, String)> {
+    vec![home_crumb(), ("".into(), "上传工作要点".into())]
+}
+
+async fn upload_page(Viewer(caller): Viewer) -> PageResult {
+    ApiError::check(decide(&caller.actor, Action::ManagePlans), "页面")?;
+    Ok(render(&UploadPage {
+        layout: Layout::of(&caller, upload_crumbs()),
+        error: None,
+    }))
+}
+
+/// Reads the uploaded plan and opens its review.
+async fn upload_submit(
+    State(state): State<AppState>,
+    Viewer(caller): Viewer,
+    multipart: axum::extract::Multipart,
+) -> PageResult {
+    ApiError::check(decide(&caller.actor, Action::ManagePlans), "页面")?;
+    let (file, fields) = crate::uploads::read_form(multipart, state.config.max_plan_bytes).await?;
+    caller.check_form_token(fields.get("csrf_token").map(String::as_str).unwrap_or(""))?;
+    let read = luoshi_office::read_plan_file(
+        &file.name,
+        &file.bytes,
+        state.config.max_plan_bytes as u64,
+        chrono::Datelike::year(&state.today()),
+    );
+    let read = match read {
+        Ok(read) => read,
+        Err(error) => {
+            let page = UploadPage {
+                layout: Layout::of(&caller, upload_crumbs()),
+                error: Some(error.to_string()),
+            };
+            return Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)).into_response());
+        }
+    };
+    let stored = crate::uploads::store_file(&state.config.data_dir, &file).await?;
+    let (plan, _) = luoshi_office::import_plan_file(
+        &state.store,
+        &caller.audit,
+        caller.actor.organization_id,
+        &file.name,
+        Some(stored.stored_name),
+        &read,
+    )
+    .await
+    .map_err(|e| {
+        ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "unreadable_document",
+            e.to_string(),
+        )
+    })?;
+    Ok(Redirect::to(&format!("/plans/{}/review", plan.id)).into_response())
+}
+
+struct ReviewTarget {
+    id: i64,
+    indicator: String,
+    value: String,
+    unit: String,
+}
+
+struct ReviewTask {
+    id: i64,
+    number: i64,
+    heading: String,
+    lead: String,
+    co: String,
+    deadline: String,
+    targets: Vec<ReviewTarget>,
+}
+
+#[derive(Template)]
+#[template(path = "review.html")]
+struct ReviewPage {
+    layout: Layout,
+    plan: Plan,
+    error: Option<String>,
+    warnings: Vec<String>,
+    /// The source text with task and target spans marked; escaped when built.
+    source: String,
+    unmatched: Vec<luoshi_store::UnmatchedName>,
+    units: Vec<(i64, String)>,
+    tasks: Vec<ReviewTask>,
+}
+
+fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// The source text as HTML with `<mark>`s around each task and target span, so that a
+/// link to `#src-t{id}` or `#src-g{id}` shows where it came from. Spans that overlap
+/// without nesting, or fall off character boundaries, are left unmarked.
+fn marked_source(text: &str, tasks: &[luoshi_store::Task]) -> String {
+    let mut spans: Vec<(usize, usize, String)> = Vec::new();
+    for task in tasks {
+        spans.push((
+            task.span[0] as usize,
+            task.span[1] as usize,
+            format!("<mark id=\"src-t{}\">", task.id),
+        ));
+        for target in &task.targets {
+            spans.push((
+                target.span[0] as usize,
+                target.span[1] as usize,
+                format!("<mark class=\"target\" id=\"src-g{}\">", target.id),
+            ));
+        }
+    }
+    spans.retain(|(start, end, _)| {
+        start < end
+            && *end <= text.len()
+            && text.is_char_boundary(*start)
+            && text.is_char_boundary(*end)
+    });
+    spans.sort_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)));
+    let mut html = String::new();
+    let mut position = 0;
+    let mut open: Vec<usize> = Vec::new();
+    for (start, end, tag) in spans {
+        while let Some(&close) = open.last() {
+            if close <= start {
+                html.push_str(&escape(&text[position..close]));
+                html.push_str("</mark>");
+                position = close;
+                open.pop();
+            } else {
+                break;
+            }
+        }
+        if start < position || open.last().is_some_and(|&close| end > close) {
+            continue;
+        }
+        html.push_str(&escape(&text[position..start]));
+        html.push_str(&tag);
+        position = start;
+        open.push(end);
+    }
+    while let Some(close) = open.pop() {
+        html.push_str(&escape(&text[position..close]));
+        html.push_str("</mark>");
+        position = close;
+    }
+    html.push_str(&escape(&text[position..]));
+    html
+}
+
+#[derive(Deserialize)]
+struct ReviewQuery {
+    error: Option<String>,
+}
+
+/// The review screen: the source text beside the extracted structure.
+async fn review_page(
+    State(state): State<AppState>,
+    Viewer(caller): Viewer,
+    Path(id): Path<i64>,
+    Query(query): Query<ReviewQuery>,
+) -> PageResult {
+    ApiError::check(decide(&caller.actor, Action::ManagePlans), "计划")?;
+    let plan = state.store.plan(caller.actor.organization_id, id).await?;
+    let text = state
+        .store
+        .plan_source_text(caller.actor.organization_id, id)
+        .await?;
+    let tasks = state.store.plan_tasks(id).await?;
+    let units = state
+        .store
+        .units(caller.actor.organization_id)
+        .await?
+        .into_iter()
+        .map(|u| (u.id, u.name))
+        .collect();
+    let rows = tasks
+        .iter()
+        .map(|t| ReviewTask {
+            id: t.id,
+            number: t.number,
+            heading: t.heading.clone(),
+            lead: unit_names(&t.lead_units),
+            co: unit_names(&t.co_units),
+            deadline: t.deadline_text.clone().unwrap_or_default(),
+            targets: t
+                .targets
+                .iter()
+                .map(|g| ReviewTarget {
+                    id: g.id,
+                    indicator: g.indicator.clone(),
+                    value: g
+                        .annual_value
+                        .map(trim_number)
+                        .unwrap_or_else(|| g.value_text.clone()),
+                    unit: g.unit.clone(),
+                })
+                .collect(),
+        })
+        .collect();
+    Ok(render(&ReviewPage {
+        layout: Layout::of(
+            &caller,
+            vec![home_crumb(), ("".into(), format!("审核：{}", plan.title))],
+        ),
+        warnings: plan.warnings.clone(),
+        source: marked_source(&text, &tasks),
+        unmatched: state.store.unmatched_unit_names(id).await?,
+        units,
+        tasks: rows,
+        error: query.error,
+        plan,
+    }))
+}
+
+fn back_to_review(plan: i64, error: Option<String>) -> Response {
+    let target = match error {
+        Some(message) => format!(
+            "/plans/{plan}/review?error={}",
+            crate::uploads::percent_encode(&message)
+        ),
+        None => format!("/plans/{plan}/review"),
+    };
+    Redirect::to(&target).into_response()
+}
+
+#[derive(Deserialize)]
+struct UnitForm {
+    csrf_token: String,
+    written_name: String,
+    unit_id: String,
+}
+
+async fn review_unit(
+    State(state): State<AppState>,
+    Viewer(caller): Viewer,
+    Path(id): Path<i64>,
+    Form(form): Form<UnitForm>,
+) -> PageResult {
+    caller.check_form_token(&form.csrf_token)?;
+    ApiError::check(decide(&caller.actor, Action::ManagePlans), "计划")?;
+    let organization = caller.actor.organization_id;
+    let unit = match form.unit_id.parse::<i64>() {
+        Ok(unit) => unit,
+        Err(_) => {
+            ApiError::check(decide(&caller.actor, Action::Administer), "单位")?;
+            let unit = luoshi_store::NewUnit {
+                name: form.written_name.clone(),
+                kind: "department".into(),
+                parent_id: None,
+                abbreviations: vec![],
+            };
+            match state
+                .store
+                .create_unit(&caller.audit, organization, &unit)
+                .await
+            {
+                Ok(unit) => unit.id,
+                Err(error) => return Ok(back_to_review(id, Some(ApiError::from(error).message))),
+            }
+        }
+    };
+    let result = state
+        .store
+        .map_unit_name(&caller.audit, organization, id, &form.written_name, unit)
+        .await;
+    Ok(back_to_review(
+        id,
+        result.err().map(|e| ApiError::from(e).message),
+    ))
+}
+
+#[derive(Deserialize)]
+struct TargetForm {
+    csrf_token: String,
+    annual_value: String,
+}
+
+async fn review_target(
+    State(state): State<AppState>,
+    Viewer(caller): Viewer,
+    Path((id, target)): Path<(i64, i64)>,
+    Form(form): Form<TargetForm>,
+) -> PageResult {
+    caller.check_form_token(&form.csrf_token)?;
+    ApiError::check(decide(&caller.actor, Action::ManagePlans), "计划")?;
+    let plan = state.store.plan(caller.actor.organization_id, id).await?;
+    let Ok(value) = form.annual_value.trim().parse::<f64>() else {
+        return Ok(back_to_review(
+            id,
+            Some(format!("目标值“{}”不是数字", form.annual_value)),
+        ));
+    };
+    let input = luoshi_store::TargetInput {
+        annual_value: Some(value),
+        ..Default::default()
+    };
+    let result = state
+        .store
+        .update_target(&caller.audit, &plan, target, &input)
+        .await;
+    Ok(back_to_review(
+        id,
+        result.err().map(|e| ApiError::from(e).message),
+    ))
+}
+
+async fn review_publish(
+    State(state): State<AppState>,
+    Viewer(caller): Viewer,
+    Path(id): Path<i64>,
+    Form(form): Form<TokenForm>,
+) -> PageResult {
+    caller.check_form_token(&form.csrf_token)?;
+    ApiError::check(decide(&caller.actor, Action::ManagePlans), "计划")?;
+    match state
+        .store
+        .publish_plan(
+            &caller.audit,
+            caller.actor.organization_id,
+            id,
+            state.today(),
+        )
+        .await
+    {
+        Ok(plan) => Ok(Redirect::to(&format!("/?plan={}", plan.id)).into_response()),
+        Err(error) => Ok(back_to_review(id, Some(ApiError::from(error).message))),
+    }
 }

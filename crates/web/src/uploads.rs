@@ -1,6 +1,7 @@
 //! Uploaded files: size-limited, typed by content, saved under generated names in
 //! `<data_dir>/files` (outside any web root; the original name is kept only in the database).
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use axum::extract::Multipart;
@@ -29,7 +30,15 @@ fn too_large(limit: usize) -> ApiError {
 }
 
 /// The one file of a multipart form (field `file`), read up to `limit` bytes.
-pub async fn single_file(mut multipart: Multipart, limit: usize) -> ApiResult<UploadedFile> {
+pub async fn single_file(multipart: Multipart, limit: usize) -> ApiResult<UploadedFile> {
+    read_form(multipart, limit).await.map(|(file, _)| file)
+}
+
+/// A multipart form: its file (field `file`, up to `limit` bytes) and its short text fields.
+pub async fn read_form(
+    mut multipart: Multipart,
+    limit: usize,
+) -> ApiResult<(UploadedFile, HashMap<String, String>)> {
     let bad = |e: axum::extract::multipart::MultipartError| {
         if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
             too_large(limit)
@@ -37,11 +46,16 @@ pub async fn single_file(mut multipart: Multipart, limit: usize) -> ApiResult<Up
             ApiError::bad_request("file", format!("上传内容无法读取：{}", e.body_text()))
         }
     };
+    let mut fields = HashMap::new();
+    let mut file = None;
     while let Some(mut field) = multipart.next_field().await.map_err(bad)? {
-        if field.name() != Some("file") {
+        let name = field.name().unwrap_or_default().to_string();
+        if name != "file" {
+            let value = field.text().await.map_err(bad)?;
+            fields.insert(name, value.chars().take(1000).collect());
             continue;
         }
-        let name = field
+        let file_name = field
             .file_name()
             .map(|n| {
                 n.rsplit(['/', '\\'])
@@ -61,14 +75,18 @@ pub async fn single_file(mut multipart: Multipart, limit: usize) -> ApiResult<Up
             bytes.extend_from_slice(&chunk);
         }
         if bytes.is_empty() {
-            return Err(ApiError::bad_request("file", format!("“{name}”是空文件")));
+            return Err(ApiError::bad_request(
+                "file",
+                format!("“{file_name}”是空文件"),
+            ));
         }
-        return Ok(UploadedFile { name, bytes });
+        file = Some(UploadedFile {
+            name: file_name,
+            bytes,
+        });
     }
-    Err(ApiError::bad_request(
-        "file",
-        "请在表单字段 file 中上传文件",
-    ))
+    let file = file.ok_or_else(|| ApiError::bad_request("file", "请在表单字段 file 中上传文件"))?;
+    Ok((file, fields))
 }
 
 fn files_dir(data_dir: &Path) -> PathBuf {

@@ -15,6 +15,7 @@ use crate::AppState;
 use crate::auth::{self, Caller, ClientIp, Credential};
 use crate::error::{ApiError, ApiResult};
 
+/// The first admin and organization (the first-run page posts the same fields).
 #[derive(Deserialize)]
 pub struct Setup {
     pub organization: String,
@@ -29,6 +30,21 @@ pub async fn setup(
     ClientIp(ip): ClientIp,
     Body(input): Body<Setup>,
 ) -> ApiResult<Response> {
+    let (organization, user) = first_admin(&state, &ip, input).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(json!({ "organization": organization, "user": user })),
+    )
+        .into_response())
+}
+
+/// Creates the organization and its first admin while nobody exists; shared by the API and
+/// the first-run page.
+pub(crate) async fn first_admin(
+    state: &AppState,
+    ip: &str,
+    input: Setup,
+) -> ApiResult<(Organization, User)> {
     if state.store.count_users().await? > 0 {
         return Err(ApiError::new(
             StatusCode::CONFLICT,
@@ -41,7 +57,7 @@ pub async fn setup(
         organization_id: None,
         actor_id: None,
         actor: "system:setup".into(),
-        ip,
+        ip: ip.to_string(),
     };
     let organization = state
         .store
@@ -50,7 +66,7 @@ pub async fn setup(
     let user = state
         .store
         .create_user(
-            &audit,
+            &audit.within(organization.id),
             organization.id,
             &NewUser {
                 username: input.username,
@@ -62,11 +78,7 @@ pub async fn setup(
             },
         )
         .await?;
-    Ok((
-        StatusCode::CREATED,
-        Json(json!({ "organization": organization, "user": user })),
-    )
-        .into_response())
+    Ok((organization, user))
 }
 
 #[derive(Deserialize)]

@@ -264,3 +264,286 @@ async fn the_public_progress_page_and_feed_need_no_login() {
     assert_eq!(status, StatusCode::NOT_FOUND);
     app.stop().await;
 }
+
+/// Uploads a file through a multipart form with the page's CSRF field.
+async fn upload_form(
+    client: &mut Client,
+    path: &str,
+    token: &str,
+    file_name: &str,
+    bytes: &[u8],
+) -> (StatusCode, Value) {
+    let boundary = "luoshi-page-boundary-42";
+    let mut body = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"csrf_token\"\r\n\r\n{token}\r\n"
+    )
+    .into_bytes();
+    body.extend_from_slice(
+        format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{file_name}\"\r\nContent-Type: application/octet-stream\r\n\r\n").as_bytes(),
+    );
+    body.extend_from_slice(bytes);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    client
+        .send(
+            axum::http::Method::POST,
+            path,
+            Some(&format!("multipart/form-data; boundary={boundary}")),
+            body,
+        )
+        .await
+}
+
+#[tokio::test]
+async fn first_run_upload_review_publish_and_report_review_through_pages() {
+    let app = TestApp::start(Backend::Sqlite, june_28()).await.unwrap();
+    let mut browser = app.anonymous(1);
+    let (_, body) = browser.get("/login").await;
+    assert_eq!(
+        attr(&html(&body), "#first-run", "href").as_deref(),
+        Some("/setup")
+    );
+    let (status, _) = browser
+        .form(
+            "/setup",
+            &[
+                ("organization", "某县教育局"),
+                ("username", "admin"),
+                ("display_name", "管理员"),
+                ("password", "short"),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    let (status, _) = browser
+        .form(
+            "/setup",
+            &[
+                ("organization", "某县教育局"),
+                ("username", "admin"),
+                ("display_name", "管理员"),
+                ("password", PASSWORD),
+            ],
+        )
+        .await;
+    assert_eq!(
+        (status, browser.location.as_deref()),
+        (StatusCode::SEE_OTHER, Some("/login"))
+    );
+    let (_, _) = browser.get("/setup").await;
+    assert_eq!(
+        browser.location.as_deref(),
+        Some("/login"),
+        "the first-run page is gone once someone exists"
+    );
+
+    // Units and a reporter, then the admin uploads and reviews the plan.
+    let mut admin_api = app.login("admin", 2).await;
+    admin_api
+        .post(
+            "/api/v1/units",
+            json!({ "name": "基础教育科", "abbreviations": ["基教科"] }),
+        )
+        .await;
+    for name in ["计划财务科", "人事科"] {
+        admin_api
+            .post("/api/v1/units", json!({ "name": name }))
+            .await;
+    }
+    let reporter = luoshi_store::NewUser {
+        username: "basic_reporter".into(),
+        display_name: "报送人".into(),
+        role: luoshi_domain::role::Role::Reporter,
+        password_hash: luoshi_domain::password::hash(PASSWORD),
+        must_change_password: false,
+        units: vec![1],
+    };
+    app.store
+        .create_user(&luoshi_store::Audit::cli(), 1, &reporter)
+        .await
+        .unwrap();
+    let mut admin = browser_login(&app, "admin", 3).await;
+    let (_, body) = admin.get("/plans/new").await;
+    let token = attr(&html(&body), "input[name=csrf_token]", "value").unwrap();
+    let (status, _) = upload_form(
+        &mut admin,
+        "/plans/new",
+        "wrong",
+        "plan.txt",
+        PLAN_TEXT.as_bytes(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, body) = upload_form(
+        &mut admin,
+        "/plans/new",
+        &token,
+        "plan.doc",
+        b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1old",
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(texts(&html(&body), ".error")[0].contains("另存为 .docx"));
+    let (status, _) = upload_form(
+        &mut admin,
+        "/plans/new",
+        &token,
+        "plan.txt",
+        PLAN_TEXT.as_bytes(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let review = admin.location.clone().unwrap();
+    assert_eq!(review, "/plans/1/review");
+    let (_, body) = admin.get(&review).await;
+    let page = html(&body);
+    let marks = texts(&page, "#source mark[id^=src-t]");
+    assert_eq!(marks.len(), 4, "every task is marked in the source");
+    assert!(marks[0].contains("扩大普惠性资源"));
+    assert!(
+        !texts(&page, "#source mark.target").is_empty(),
+        "targets are marked too"
+    );
+    let first_target = attr(&page, "form.target-edit", "action").unwrap();
+    assert_eq!(
+        texts(&page, "form.unit-mapping label").len(),
+        1,
+        "安全科 waits for a unit"
+    );
+
+    // Correct a target, accept 安全科 as a new unit, publish.
+    let (status, _) = admin
+        .form(
+            &first_target,
+            &[("csrf_token", &token), ("annual_value", "24")],
+        )
+        .await;
+    assert_eq!(
+        (status, admin.location.as_deref()),
+        (StatusCode::SEE_OTHER, Some(review.as_str()))
+    );
+    let (status, _) = admin
+        .form(
+            "/plans/1/review/units",
+            &[
+                ("csrf_token", &token),
+                ("written_name", "安全科"),
+                ("unit_id", "new"),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let (_, body) = admin.get(&review).await;
+    let page = html(&body);
+    assert!(texts(&page, "form.unit-mapping").is_empty());
+    assert_eq!(
+        attr(&page, "form.target-edit input[name=annual_value]", "value").as_deref(),
+        Some("24")
+    );
+    let (status, _) = admin
+        .form("/plans/1/review/publish", &[("csrf_token", &token)])
+        .await;
+    assert_eq!(
+        (status, admin.location.as_deref()),
+        (StatusCode::SEE_OTHER, Some("/?plan=1"))
+    );
+
+    // The reporter submits; the supervisor's task page returns it, then accepts it.
+    let mut api = app.login("basic_reporter", 4).await;
+    let (_, mine) = api.get("/api/v1/me/tasks").await;
+    let task = mine["items"][0]["id"].as_i64().unwrap();
+    let (_, report) = api
+        .post(&format!("/api/v1/tasks/{task}/reports"), json!({ "period": "2026-06", "status": "in_progress", "narrative": "进展", "submit": true }))
+        .await;
+    let report = report["id"].as_i64().unwrap();
+    let (_, body) = admin.get(&format!("/tasks/{task}")).await;
+    assert!(
+        texts(&html(&body), "form.review").is_empty(),
+        "admins do not review reports"
+    );
+    admin_api.post("/api/v1/users", json!({ "username": "supervisor", "display_name": "督查室", "role": "supervisor", "password": PASSWORD })).await;
+    let (_, users) = admin_api.get("/api/v1/users?role=supervisor").await;
+    let supervisor_id = users["items"][0]["id"].as_i64().unwrap();
+    admin_api
+        .post(
+            &format!("/api/v1/users/{supervisor_id}/password"),
+            json!({ "password": PASSWORD }),
+        )
+        .await;
+    let mut supervisor = app.anonymous(5);
+    supervisor
+        .form(
+            "/login",
+            &[("username", "supervisor"), ("password", PASSWORD)],
+        )
+        .await;
+    let (_, _) = supervisor.get("/").await;
+    assert_eq!(
+        supervisor.location.as_deref(),
+        Some("/password"),
+        "a password set by an admin is changed first"
+    );
+    let (_, body) = supervisor.get("/password").await;
+    let supervisor_token = attr(&html(&body), "input[name=csrf_token]", "value").unwrap();
+    supervisor
+        .form(
+            "/password",
+            &[
+                ("csrf_token", &supervisor_token),
+                ("old_password", PASSWORD),
+                ("new_password", "Another-Pass-9"),
+            ],
+        )
+        .await;
+    supervisor
+        .form(
+            "/login",
+            &[("username", "supervisor"), ("password", "Another-Pass-9")],
+        )
+        .await;
+    let (_, body) = supervisor.get(&format!("/tasks/{task}")).await;
+    let page = html(&body);
+    let review_token = attr(&page, "form.review input[name=csrf_token]", "value").unwrap();
+    let action = attr(&page, "form.review", "action").unwrap();
+    assert_eq!(action, format!("/reports/{report}/review"));
+    supervisor
+        .form(
+            &action,
+            &[
+                ("csrf_token", &review_token),
+                ("decision", "return"),
+                ("reason", "请补充数据"),
+            ],
+        )
+        .await;
+    let (_, state) = api.get(&format!("/api/v1/reports/{report}")).await;
+    assert_eq!(
+        (state["state"].as_str(), state["return_reason"].as_str()),
+        (Some("returned"), Some("请补充数据"))
+    );
+    api.post(&format!("/api/v1/reports/{report}/submit"), json!({}))
+        .await;
+    supervisor
+        .form(
+            &action,
+            &[("csrf_token", &review_token), ("decision", "accept")],
+        )
+        .await;
+    let (_, state) = api.get(&format!("/api/v1/reports/{report}")).await;
+    assert_eq!(state["state"], "accepted");
+
+    // The board publishes the period to the public page.
+    let (status, _) = supervisor
+        .form(
+            "/plans/1/publish-period",
+            &[("csrf_token", &review_token), ("period", "2026-06")],
+        )
+        .await;
+    assert_eq!(
+        (status, supervisor.location.as_deref()),
+        (
+            StatusCode::SEE_OTHER,
+            Some("/public/plans/1/periods/2026-06")
+        )
+    );
+    app.stop().await;
+}
