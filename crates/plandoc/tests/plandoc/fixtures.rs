@@ -38,7 +38,11 @@ fn fixtures_match_their_expected_output() {
         }
         let expected = std::fs::read_to_string(&expected_path)
             .unwrap_or_else(|_| panic!("{} has no expected file; run with LUOSHI_BLESS=1", name));
-        if expected != actual {
+        // Compared as JSON values: object key order depends on serde_json's features, which
+        // other crates in the workspace may switch on.
+        let same = serde_json::from_str::<serde_json::Value>(&expected)
+            .is_ok_and(|value| value == project(&parsed));
+        if !same {
             failures.push(format!(
                 "{name}:\n--- expected\n{expected}\n--- actual\n{actual}"
             ));
