@@ -125,6 +125,19 @@ async fn log_in(driver: &WebDriver, base: &str, username: &str, password: &str) 
         .click()
         .await
         .unwrap();
+    wait_for_path(driver, "/").await;
+}
+
+/// Waits (up to ten seconds) until the browser has navigated to a path ending in `suffix`.
+async fn wait_for_path(driver: &WebDriver, suffix: &str) {
+    for _ in 0..100 {
+        if driver.current_url().await.unwrap().path().ends_with(suffix) {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let url = driver.current_url().await.unwrap();
+    panic!("expected to reach …{suffix}, still at {url}");
 }
 
 async fn h1(driver: &WebDriver) -> String {
@@ -195,6 +208,7 @@ async fn journeys_in_a_real_browser() {
         .unwrap();
     let task_url = link.attr("href").await.unwrap().unwrap();
     link.click().await.unwrap();
+    wait_for_path(&driver, &task_url).await;
     driver
         .find(By::Css("a[href$='/report'] button"))
         .await
@@ -202,6 +216,7 @@ async fn journeys_in_a_real_browser() {
         .click()
         .await
         .unwrap();
+    wait_for_path(&driver, "/report").await;
     let narrative = driver
         .find(By::Css("textarea[name=narrative]"))
         .await
@@ -219,15 +234,7 @@ async fn journeys_in_a_real_browser() {
         .click()
         .await
         .unwrap();
-    assert!(
-        driver
-            .current_url()
-            .await
-            .unwrap()
-            .path()
-            .ends_with(&task_url),
-        "back on the task page"
-    );
+    wait_for_path(&driver, &task_url).await;
     let rows = driver
         .find(By::Css("#reports"))
         .await
@@ -272,6 +279,7 @@ async fn journeys_in_a_real_browser() {
         .click()
         .await
         .unwrap();
+    wait_for_path(&driver, "/periods/2025-05").await;
     assert!(h1(&driver).await.contains("2025年5月"));
     let rows = driver.find_all(By::Css("#public-tasks tr")).await.unwrap();
     assert!(rows.len() > 5);

@@ -6,8 +6,6 @@
 //! Errors render as a Chinese page; a missing session redirects to the login page and an
 //! account that must change its password to the password page.
 
-use std::collections::HashMap;
-
 use askama::Template;
 use axum::Form;
 use axum::extract::{Query, State};
@@ -751,6 +749,7 @@ struct ReportPage {
     status: String,
     narrative: String,
     targets: Vec<FormTarget>,
+    attachments: Vec<String>,
     return_reason: Option<String>,
     error: Option<String>,
 }
@@ -853,6 +852,10 @@ async fn report_form(
             .map(|r| r.narrative.clone())
             .unwrap_or_default(),
         targets,
+        attachments: existing
+            .as_ref()
+            .map(|r| r.attachments.iter().map(|a| a.file_name.clone()).collect())
+            .unwrap_or_default(),
         return_reason: existing
             .as_ref()
             .filter(|r| r.state == "returned")
@@ -872,14 +875,16 @@ async fn report_page(
     ))
 }
 
-/// Saves or submits the report of the chosen period: a new one, or the draft or returned one
-/// already there.
+/// Saves or submits the report of the chosen period — a new one, or the draft or returned
+/// one already there — with an evidence file when one was chosen.
 async fn report_submit(
     State(state): State<AppState>,
     Viewer(caller): Viewer,
     Path(id): Path<i64>,
-    Form(form): Form<HashMap<String, String>>,
+    multipart: axum::extract::Multipart,
 ) -> PageResult {
+    let (file, form) =
+        crate::uploads::read_form_optional(multipart, state.config.max_attachment_bytes).await?;
     caller.check_form_token(form.get("csrf_token").map(String::as_str).unwrap_or(""))?;
     let scope = authorize_task(&state, &caller, id, TaskAction::WriteReport).await?;
     let period = form.get("period").cloned().unwrap_or_default();
@@ -910,6 +915,17 @@ async fn report_submit(
             }
         }
     }
+    let evidence = match &file {
+        Some(file) => match crate::uploads::evidence_type(file) {
+            Ok(content_type) => Some((file, content_type)),
+            Err(error) => {
+                let page =
+                    report_form(&state, &caller, id, Some(period), Some(error.message)).await?;
+                return Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)).into_response());
+            }
+        },
+        None => None,
+    };
     let input = ReportInput {
         status: Some(status),
         narrative: form.get("narrative").cloned(),
@@ -932,26 +948,12 @@ async fn report_submit(
         .store
         .organization(caller.actor.organization_id)
         .await?;
-    let outcome = match existing {
+    let saved = match existing {
         Some(report) if matches!(report.state.as_str(), "draft" | "returned") => {
-            let updated = state
+            state
                 .store
                 .update_report(&caller.audit, report.id, &input)
-                .await;
-            match (updated, submit) {
-                (Ok(report), true) => state
-                    .store
-                    .transition_report(
-                        &caller.audit,
-                        report.id,
-                        ReportAction::Submit,
-                        None,
-                        organization.head_review,
-                    )
-                    .await
-                    .map(|_| ()),
-                (result, _) => result.map(|_| ()),
-            }
+                .await
         }
         Some(_) => Err(luoshi_store::StoreError::Conflict(
             "本期报送已提交，不能再修改".into(),
@@ -965,10 +967,44 @@ async fn report_submit(
                 .find(|u| scope.lead.contains(u));
             state
                 .store
-                .create_report(&caller.audit, id, &period, unit, &input, submit)
+                .create_report(&caller.audit, id, &period, unit, &input, false)
                 .await
-                .map(|_| ())
         }
+    };
+    let outcome = match saved {
+        Ok(report) => {
+            let mut result = Ok(());
+            if let Some((file, content_type)) = evidence {
+                let stored = crate::uploads::store_file(&state.config.data_dir, file).await?;
+                let attachment = luoshi_store::NewAttachment {
+                    file_name: file.name.clone(),
+                    content_type: content_type.to_string(),
+                    size: file.bytes.len() as i64,
+                    stored_name: stored.stored_name,
+                    sha256: stored.sha256,
+                };
+                result = state
+                    .store
+                    .add_attachment(&caller.audit, report.id, &attachment)
+                    .await
+                    .map(|_| ());
+            }
+            if result.is_ok() && submit {
+                result = state
+                    .store
+                    .transition_report(
+                        &caller.audit,
+                        report.id,
+                        ReportAction::Submit,
+                        None,
+                        organization.head_review,
+                    )
+                    .await
+                    .map(|_| ());
+            }
+            result
+        }
+        Err(error) => Err(error),
     };
     match outcome {
         Ok(()) => Ok(Redirect::to(&format!("/tasks/{id}")).into_response()),

@@ -34,11 +34,22 @@ pub async fn single_file(multipart: Multipart, limit: usize) -> ApiResult<Upload
     read_form(multipart, limit).await.map(|(file, _)| file)
 }
 
-/// A multipart form: its file (field `file`, up to `limit` bytes) and its short text fields.
+/// A multipart form whose file is required.
 pub async fn read_form(
-    mut multipart: Multipart,
+    multipart: Multipart,
     limit: usize,
 ) -> ApiResult<(UploadedFile, HashMap<String, String>)> {
+    let (file, fields) = read_form_optional(multipart, limit).await?;
+    let file = file.ok_or_else(|| ApiError::bad_request("file", "请在表单字段 file 中上传文件"))?;
+    Ok((file, fields))
+}
+
+/// A multipart form: its file, if one was chosen (field `file`, up to `limit` bytes), and
+/// its short text fields.
+pub async fn read_form_optional(
+    mut multipart: Multipart,
+    limit: usize,
+) -> ApiResult<(Option<UploadedFile>, HashMap<String, String>)> {
     let bad = |e: axum::extract::multipart::MultipartError| {
         if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
             too_large(limit)
@@ -55,7 +66,7 @@ pub async fn read_form(
             fields.insert(name, value.chars().take(1000).collect());
             continue;
         }
-        let file_name = field
+        let Some(file_name) = field
             .file_name()
             .map(|n| {
                 n.rsplit(['/', '\\'])
@@ -66,7 +77,10 @@ pub async fn read_form(
                     .collect::<String>()
             })
             .filter(|n| !n.trim().is_empty())
-            .ok_or_else(|| ApiError::bad_request("file", "缺少文件名"))?;
+        else {
+            // A file input left empty sends a part without a file name.
+            continue;
+        };
         let mut bytes = Vec::new();
         while let Some(chunk) = field.chunk().await.map_err(bad)? {
             if bytes.len() + chunk.len() > limit {
@@ -85,7 +99,6 @@ pub async fn read_form(
             bytes,
         });
     }
-    let file = file.ok_or_else(|| ApiError::bad_request("file", "请在表单字段 file 中上传文件"))?;
     Ok((file, fields))
 }
 

@@ -158,14 +158,31 @@ async fn the_board_the_unit_home_and_the_report_form_work_without_javascript() {
     if target_field.is_some() {
         fields.push((field_name.as_str(), "5"));
     }
-    let (status, _) = reporter
-        .form(&format!("/tasks/{task}/report"), &fields)
-        .await;
+    let report_path = format!("/tasks/{task}/report");
+    let (status, _) = multipart_form(&mut reporter, &report_path, &fields, None).await;
     assert_eq!(status, StatusCode::FORBIDDEN, "no CSRF token, no write");
     fields.push(("csrf_token", token.as_str()));
-    let (status, _) = reporter
-        .form(&format!("/tasks/{task}/report"), &fields)
-        .await;
+    let (status, body) = multipart_form(
+        &mut reporter,
+        &report_path,
+        &fields,
+        Some(("病毒.exe", b"MZ\x90")),
+    )
+    .await;
+    assert_eq!(
+        status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "evidence type is checked"
+    );
+    assert!(texts(&html(&body), ".error")[0].contains("病毒.exe"));
+    let evidence: &[u8] = b"%PDF-1.4 photo";
+    let (status, _) = multipart_form(
+        &mut reporter,
+        &report_path,
+        &fields,
+        Some(("开工照片.pdf", evidence)),
+    )
+    .await;
     assert_eq!(
         (status, reporter.location.clone()),
         (StatusCode::SEE_OTHER, Some(format!("/tasks/{task}")))
@@ -195,15 +212,21 @@ async fn the_board_the_unit_home_and_the_report_form_work_without_javascript() {
         .copied()
         .collect();
     again.push(("narrative", "已开工5所，明细附后"));
-    let (status, _) = reporter
-        .form(&format!("/tasks/{task}/report"), &again)
+    let (_, body) = reporter
+        .get(&format!("/tasks/{task}/report?period=2026-06"))
         .await;
+    assert_eq!(
+        texts(&html(&body), "#attachments"),
+        vec!["已上传：开工照片.pdf"]
+    );
+    let (status, _) = multipart_form(&mut reporter, &report_path, &again, None).await;
     assert_eq!(status, StatusCode::SEE_OTHER);
     let (_, report) = api.get(&format!("/api/v1/reports/{report}")).await;
     assert_eq!(
         (report["state"].as_str(), report["narrative"].as_str()),
         (Some("submitted"), Some("已开工5所，明细附后"))
     );
+    assert_eq!(report["attachments"][0]["file_name"], "开工照片.pdf");
 
     // Logging out through the form ends the session.
     let (status, _) = reporter
@@ -265,19 +288,24 @@ async fn the_public_progress_page_and_feed_need_no_login() {
     app.stop().await;
 }
 
-/// Uploads a file through a multipart form with the page's CSRF field.
-async fn upload_form(
+/// Posts a multipart form, as a browser does for a form with a file input.
+async fn multipart_form(
     client: &mut Client,
     path: &str,
-    token: &str,
-    file_name: &str,
-    bytes: &[u8],
+    fields: &[(&str, &str)],
+    file: Option<(&str, &[u8])>,
 ) -> (StatusCode, Value) {
     let boundary = "luoshi-page-boundary-42";
-    let mut body = format!(
-        "--{boundary}\r\nContent-Disposition: form-data; name=\"csrf_token\"\r\n\r\n{token}\r\n"
-    )
-    .into_bytes();
+    let mut body = Vec::new();
+    for (name, value) in fields {
+        body.extend_from_slice(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
+            )
+            .as_bytes(),
+        );
+    }
+    let (file_name, bytes) = file.unwrap_or(("", b""));
     body.extend_from_slice(
         format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{file_name}\"\r\nContent-Type: application/octet-stream\r\n\r\n").as_bytes(),
     );
@@ -291,6 +319,22 @@ async fn upload_form(
             body,
         )
         .await
+}
+
+async fn upload_form(
+    client: &mut Client,
+    path: &str,
+    token: &str,
+    file_name: &str,
+    bytes: &[u8],
+) -> (StatusCode, Value) {
+    multipart_form(
+        client,
+        path,
+        &[("csrf_token", token)],
+        Some((file_name, bytes)),
+    )
+    .await
 }
 
 #[tokio::test]
