@@ -286,3 +286,298 @@ async fn journeys_in_a_real_browser() {
     shoot(&driver, "public").await;
     driver.quit().await.unwrap();
 }
+
+const PLAN_LINES: [&str; 8] = [
+    "某县教育局2026年工作要点",
+    "一、推进学前教育普及普惠",
+    "1.扩大普惠性资源。新改扩建幼儿园20所，学前三年毛入园率达到92%以上。6月底前完成。（牵头单位：基础教育科；配合单位：计划财务科）",
+    "2.提升保教质量。开展幼儿园保教质量评估。（责任单位：基教科）",
+    "二、加强教师队伍建设",
+    "3.补充教师。招聘新教师120名。（牵头单位：人事科）",
+    "三、守牢安全底线",
+    "4.校园安全。完成全部校舍安全排查。（责任单位：安全科）",
+];
+
+/// A real .docx of the plan, as a bureau's office would save it.
+fn plan_docx(path: &std::path::Path) {
+    let mut docx = docx_rs::Docx::new();
+    for line in PLAN_LINES {
+        docx = docx
+            .add_paragraph(docx_rs::Paragraph::new().add_run(docx_rs::Run::new().add_text(line)));
+    }
+    let file = std::fs::File::create(path).unwrap();
+    docx.build().pack(file).unwrap();
+}
+
+fn luoshi(dir: &std::path::Path, args: &[&str], stdin: Option<&str>) {
+    use std::io::Write;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_luoshi"))
+        .args(args)
+        .arg("--data-dir")
+        .arg(dir)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    if let Some(text) = stdin {
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(text.as_bytes())
+            .unwrap();
+    }
+    let out = child.wait_with_output().unwrap();
+    assert!(
+        out.status.success(),
+        "luoshi {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+async fn fill(driver: &WebDriver, selector: &str, text: &str) {
+    let field = driver.find(By::Css(selector)).await.unwrap();
+    field.clear().await.unwrap();
+    field.send_keys(text).await.unwrap();
+}
+
+/// Clicks something that loads a page, and waits until the new page (whose path ends in
+/// `suffix`) has replaced the old one, even when both have the same address.
+async fn click_to(driver: &WebDriver, selector: &str, suffix: &str) {
+    let old = driver.find(By::Css("html")).await.unwrap();
+    driver
+        .find(By::Css(selector))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    for _ in 0..100 {
+        if old.tag_name().await.is_err() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    wait_for_path(driver, suffix).await;
+}
+
+async fn text_of(driver: &WebDriver, selector: &str) -> String {
+    driver
+        .find(By::Css(selector))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap()
+}
+
+/// From an empty database to a published monthly progress page, in the browser: the first
+/// admin, a .docx uploaded and reviewed, a report submitted with evidence, returned,
+/// resubmitted and accepted, the period published and read without logging in.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn from_upload_to_the_public_progress_page() {
+    if Command::new("chromedriver")
+        .arg("--version")
+        .output()
+        .is_err()
+    {
+        eprintln!("chromedriver not installed: browser journey skipped");
+        return;
+    }
+    let port = free_port();
+    let _driver_process = Running(
+        Command::new("chromedriver")
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let mut server = Command::new(env!("CARGO_BIN_EXE_luoshi"))
+        .args(["serve", "--addr", "127.0.0.1:0", "--data-dir"])
+        .arg(&data)
+        .env("LUOSHI_TODAY", "2026-06-28")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(server.stdout.take().unwrap()).lines();
+    let base = loop {
+        let line = lines
+            .next()
+            .expect("the server prints its address")
+            .unwrap();
+        if let Some(rest) = line.strip_prefix("Luoshi is serving on ") {
+            break rest.split_whitespace().next().unwrap().to_string();
+        }
+    };
+    std::thread::spawn(move || lines.for_each(drop));
+    let _server = Running(server);
+    let password = "Journey-Pass-2026";
+
+    // The first admin, from the first-run page.
+    let driver = browser(port).await;
+    driver.goto(format!("{base}/login")).await.unwrap();
+    click_to(&driver, "#first-run", "/setup").await;
+    fill(&driver, "input[name=organization]", "某县教育局").await;
+    fill(&driver, "input[name=username]", "admin").await;
+    fill(&driver, "input[name=display_name]", "系统管理员").await;
+    fill(&driver, "input[name=password]", password).await;
+    click_to(&driver, "form button[type=submit]", "/login").await;
+
+    // Units and people (their admin pages are not built yet: the CLI makes them).
+    luoshi(
+        &data,
+        &["unit", "add", "基础教育科", "--abbr", "基教科"],
+        None,
+    );
+    luoshi(&data, &["unit", "add", "计划财务科"], None);
+    luoshi(&data, &["unit", "add", "人事科"], None);
+    luoshi(
+        &data,
+        &[
+            "user",
+            "add",
+            "jijiao",
+            "--role",
+            "reporter",
+            "--unit",
+            "1",
+            "--password-stdin",
+        ],
+        Some(password),
+    );
+    luoshi(
+        &data,
+        &[
+            "user",
+            "add",
+            "duchashi",
+            "--role",
+            "supervisor",
+            "--password-stdin",
+        ],
+        Some(password),
+    );
+
+    // The admin uploads the .docx, corrects a target, maps 安全科 to a new unit, publishes.
+    log_in(&driver, &base, "admin", password).await;
+    let docx = dir.path().join("2026年工作要点.docx");
+    plan_docx(&docx);
+    driver.goto(format!("{base}/plans/new")).await.unwrap();
+    driver
+        .find(By::Css("input[name=file]"))
+        .await
+        .unwrap()
+        .send_keys(docx.to_str().unwrap())
+        .await
+        .unwrap();
+    click_to(&driver, "form.stack button[type=submit]", "/review").await;
+    assert_eq!(
+        driver
+            .find_all(By::Css("#source mark[id^=src-t]"))
+            .await
+            .unwrap()
+            .len(),
+        4
+    );
+    shoot(&driver, "review").await;
+    fill(&driver, "form.target-edit input[name=annual_value]", "24").await;
+    click_to(&driver, "form.target-edit button", "/review").await;
+    click_to(&driver, "form.unit-mapping button", "/review").await;
+    click_to(&driver, "#publish", "/").await;
+    assert!(h1(&driver).await.starts_with("挂图作战"));
+    driver.quit().await.unwrap();
+
+    // The reporter sees the task due, reports with evidence.
+    let reporter = browser(port).await;
+    log_in(&reporter, &base, "jijiao", password).await;
+    let overdue = text_of(&reporter, "#tasks").await;
+    assert!(overdue.contains("逾期"), "June's report is due: {overdue}");
+    click_to(&reporter, "#tasks tr[data-task] td:nth-child(2) a", "").await;
+    let task = reporter.current_url().await.unwrap().path().to_string();
+    click_to(&reporter, "a[href$='/report'] button", "/report").await;
+    fill(&reporter, "textarea[name=narrative]", "已开工建设幼儿园6所").await;
+    fill(&reporter, "input[name^=actual_]", "6").await;
+    let evidence = dir.path().join("开工照片.pdf");
+    std::fs::write(&evidence, b"%PDF-1.4\n% photographs of the sites\n").unwrap();
+    reporter
+        .find(By::Css("input[name=file]"))
+        .await
+        .unwrap()
+        .send_keys(evidence.to_str().unwrap())
+        .await
+        .unwrap();
+    click_to(&reporter, "button[value=submit]", &task).await;
+    assert!(text_of(&reporter, "#reports").await.contains("已提交"));
+
+    // The supervisor returns it with a reason.
+    let supervisor = browser(port).await;
+    log_in(&supervisor, &base, "duchashi", password).await;
+    supervisor.goto(format!("{base}{task}")).await.unwrap();
+    fill(
+        &supervisor,
+        "form.review input[name=reason]",
+        "请补充开工明细",
+    )
+    .await;
+    click_to(&supervisor, "form.review button[value=return]", &task).await;
+    assert!(text_of(&supervisor, "#reports").await.contains("已退回"));
+    let before = text_of(&supervisor, "#light-reasons").await;
+
+    // The reporter sees the reason and resubmits; the supervisor accepts.
+    reporter.goto(format!("{base}{task}/report")).await.unwrap();
+    assert!(
+        text_of(&reporter, "#return-reason")
+            .await
+            .contains("请补充开工明细")
+    );
+    assert!(
+        text_of(&reporter, "#attachments")
+            .await
+            .contains("开工照片.pdf")
+    );
+    fill(
+        &reporter,
+        "textarea[name=narrative]",
+        "已开工建设幼儿园6所，明细见附件",
+    )
+    .await;
+    click_to(&reporter, "button[value=submit]", &task).await;
+    supervisor.goto(format!("{base}{task}")).await.unwrap();
+    click_to(&supervisor, "form.review button[value=accept]", &task).await;
+    let reports = text_of(&supervisor, "#reports").await;
+    assert!(reports.contains("已采纳"), "{reports}");
+    let after = text_of(&supervisor, "#light-reasons").await;
+    assert!(
+        before.contains("逾期") && !after.contains("逾期"),
+        "the light changed: {before} → {after}"
+    );
+    assert!(
+        after.contains("低于序时进度"),
+        "6 of 24 is behind June's 12: {after}"
+    );
+
+    // The board publishes June; the public reads it without logging in.
+    supervisor.goto(format!("{base}/")).await.unwrap();
+    shoot(&supervisor, "board-after").await;
+    click_to(
+        &supervisor,
+        "form[action$='/publish-period'] button",
+        "/periods/2026-06",
+    )
+    .await;
+    let public = browser(port).await;
+    public
+        .goto(format!("{base}/public/plans/1/periods/2026-06"))
+        .await
+        .unwrap();
+    let page = text_of(&public, "#public-tasks").await;
+    assert!(page.contains("已开工建设幼儿园6所，明细见附件"), "{page}");
+    for driver in [reporter, supervisor, public] {
+        driver.quit().await.unwrap();
+    }
+}
