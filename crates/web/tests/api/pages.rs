@@ -111,6 +111,14 @@ async fn the_board_the_unit_home_and_the_report_form_work_without_javascript() {
         "value",
     )
     .unwrap();
+    let ledger = attr(&board, "#exports a[href$='/ledger']", "href").unwrap();
+    let (status, file) = supervisor.get(&ledger).await;
+    assert_eq!(
+        status,
+        StatusCode::OK,
+        "the board's download links work with the session cookie"
+    );
+    assert!(file.as_str().is_some_and(|f| f.starts_with("PK")));
     assert_eq!(
         logout_token.len(),
         64,
