@@ -52,6 +52,27 @@ fn demo(dir: &std::path::Path) -> (Running, String, Vec<(String, String)>) {
     (Running(child), base, logins)
 }
 
+/// chromedriver on a free port, or None (said once) when it is not installed.
+fn chromedriver() -> Option<(Running, u16)> {
+    if Command::new("chromedriver")
+        .arg("--version")
+        .output()
+        .is_err()
+    {
+        eprintln!("chromedriver not installed: browser journeys skipped");
+        return None;
+    }
+    let port = free_port();
+    let process = Command::new("chromedriver")
+        .arg(format!("--port={port}"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(500));
+    Some((Running(process), port))
+}
+
 async fn browser(port: u16) -> WebDriver {
     let mut caps = DesiredCapabilities::chrome();
     caps.set_binary("/usr/bin/chromium").unwrap();
@@ -141,35 +162,14 @@ async fn wait_for_path(driver: &WebDriver, suffix: &str) {
 }
 
 async fn h1(driver: &WebDriver) -> String {
-    driver
-        .find(By::Css("h1"))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap()
+    text_of(driver, "h1").await
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn journeys_in_a_real_browser() {
-    if Command::new("chromedriver")
-        .arg("--version")
-        .output()
-        .is_err()
-    {
-        eprintln!("chromedriver not installed: browser journeys skipped");
+    let Some((_driver_process, port)) = chromedriver() else {
         return;
-    }
-    let port = free_port();
-    let _driver_process = Running(
-        Command::new("chromedriver")
-            .arg(format!("--port={port}"))
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap(),
-    );
-    std::thread::sleep(Duration::from_millis(500));
+    };
     let dir = tempfile::tempdir().unwrap();
     let (_server, base, logins) = demo(dir.path());
     let password = |user: &str| {
@@ -377,23 +377,9 @@ async fn text_of(driver: &WebDriver, selector: &str) -> String {
 /// resubmitted and accepted, the period published and read without logging in.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn from_upload_to_the_public_progress_page() {
-    if Command::new("chromedriver")
-        .arg("--version")
-        .output()
-        .is_err()
-    {
-        eprintln!("chromedriver not installed: browser journey skipped");
+    let Some((_driver_process, port)) = chromedriver() else {
         return;
-    }
-    let port = free_port();
-    let _driver_process = Running(
-        Command::new("chromedriver")
-            .arg(format!("--port={port}"))
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap(),
-    );
+    };
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");
     let mut server = Command::new(env!("CARGO_BIN_EXE_luoshi"))
