@@ -45,6 +45,10 @@ pub fn routes() -> axum::Router<AppState> {
         .route("/tasks/{id}", get(task_page))
         .route("/tasks/{id}/report", get(report_page).post(report_submit))
         .route("/reports/{id}/review", post(review_submit))
+        .route("/reports/{id}/approve", post(approve_submit))
+        .route("/tasks/{id}/notices", post(notice_issue))
+        .route("/notices/{id}/answer", post(notice_answer))
+        .route("/notices/{id}/close", post(notice_close))
         .route("/plans/{id}/publish-period", post(publish_period_submit))
         .route("/public/plans/{id}", get(public_index))
         .route("/public/plans/{id}/periods/{period}", get(public_period))
@@ -566,6 +570,8 @@ async fn plan_page(
 struct ReportRow {
     id: i64,
     reviewable: bool,
+    /// Submitted and waiting for the unit head (when the organization asks for that).
+    awaiting_head: bool,
     period: String,
     version: i64,
     state: &'static str,
@@ -575,6 +581,10 @@ struct ReportRow {
 }
 
 struct NoticeRow {
+    id: i64,
+    unit: String,
+    can_answer: bool,
+    can_close: bool,
     reason: String,
     response_due: String,
     state: &'static str,
@@ -594,6 +604,9 @@ struct TaskPage {
     deadline: String,
     can_report: bool,
     can_review: bool,
+    can_approve: bool,
+    can_supervise: bool,
+    task_units: Vec<(i64, String)>,
     targets: Vec<TargetView>,
     reports: Vec<ReportRow>,
     notices: Vec<NoticeRow>,
@@ -651,6 +664,7 @@ async fn task_page(
         .map(|r| ReportRow {
             id: r.id,
             reviewable: matches!(r.state.as_str(), "submitted" | "approved"),
+            awaiting_head: organization.head_review && r.state == "submitted",
             state: ReportState::parse(&r.state).map(|s| s.zh()).unwrap_or(""),
             status: luoshi_office::status_zh(Some(&r.status)),
             period: Period::parse(
@@ -664,6 +678,13 @@ async fn task_page(
             return_reason: r.return_reason.filter(|_| r.state == "returned"),
         })
         .collect();
+    let lead_ids = item.task.lead_unit_ids();
+    let co_ids = item.task.co_unit_ids();
+    // The task's units decide what the caller may do on this page.
+    let notice_scope = luoshi_domain::policy::TaskScope {
+        lead: &lead_ids,
+        co: &co_ids,
+    };
     let notice_filter = NoticeFilter {
         organization_id: caller.actor.organization_id,
         task_id: Some(id),
@@ -676,6 +697,19 @@ async fn task_page(
         .items
         .into_iter()
         .map(|n| NoticeRow {
+            id: n.id,
+            unit: unit_name_of(&item.task, n.unit_id),
+            can_answer: n.state != "closed"
+                && decide(
+                    &caller.actor,
+                    Action::AnswerNotice {
+                        task: notice_scope,
+                        unit: n.unit_id,
+                    },
+                )
+                .allowed(),
+            can_close: n.state != "closed"
+                && decide(&caller.actor, Action::Supervise(notice_scope)).allowed(),
             state: match n.state.as_str() {
                 "open" => "待回复",
                 "answered" => "已回复",
@@ -686,12 +720,7 @@ async fn task_page(
             response: n.response.unwrap_or_default(),
         })
         .collect();
-    let lead_ids = item.task.lead_unit_ids();
-    let co_ids = item.task.co_unit_ids();
-    let scope = luoshi_domain::policy::TaskScope {
-        lead: &lead_ids,
-        co: &co_ids,
-    };
+    let scope = notice_scope;
     let can_report =
         decide(&caller.actor, Action::WriteReport(scope)).allowed() && plan.status == "published";
     let can_review = decide(&caller.actor, Action::ReviewReport(scope)).allowed();
@@ -722,6 +751,25 @@ async fn task_page(
             .unwrap_or_else(|| "年内".into()),
         can_report,
         can_review,
+        can_approve: organization.head_review
+            && decide(&caller.actor, Action::ApproveReport(scope)).allowed(),
+        can_supervise: decide(&caller.actor, Action::Supervise(scope)).allowed(),
+        task_units: item
+            .task
+            .lead_units
+            .iter()
+            .chain(&item.task.co_units)
+            .filter_map(|a| {
+                a.unit_id.map(|id| {
+                    (
+                        id,
+                        a.unit_name
+                            .clone()
+                            .unwrap_or_else(|| a.written_name.clone()),
+                    )
+                })
+            })
+            .collect(),
         targets,
         reports,
         notices,
@@ -1630,4 +1678,124 @@ async fn review_publish(
         Ok(plan) => Ok(Redirect::to(&format!("/?plan={}", plan.id)).into_response()),
         Err(error) => Ok(back_to_review(id, Some(ApiError::from(error).message))),
     }
+}
+
+/// The name of one of a task's units.
+fn unit_name_of(task: &luoshi_store::Task, unit: i64) -> String {
+    task.lead_units
+        .iter()
+        .chain(&task.co_units)
+        .find(|a| a.unit_id == Some(unit))
+        .map(|a| {
+            a.unit_name
+                .clone()
+                .unwrap_or_else(|| a.written_name.clone())
+        })
+        .unwrap_or_default()
+}
+
+/// The unit head's approval, from the task page.
+async fn approve_submit(
+    State(state): State<AppState>,
+    Viewer(caller): Viewer,
+    Path(id): Path<i64>,
+    Form(form): Form<TokenForm>,
+) -> PageResult {
+    caller.check_form_token(&form.csrf_token)?;
+    let report = state.store.report(id).await?;
+    let scope = authorize_task(&state, &caller, report.task_id, TaskAction::Read).await?;
+    let task_scope = luoshi_domain::policy::TaskScope {
+        lead: &scope.lead,
+        co: &scope.co,
+    };
+    ApiError::check(
+        decide(&caller.actor, Action::ApproveReport(task_scope)),
+        "报送",
+    )?;
+    let organization = state
+        .store
+        .organization(caller.actor.organization_id)
+        .await?;
+    state
+        .store
+        .transition_report(
+            &caller.audit,
+            id,
+            ReportAction::Approve,
+            None,
+            organization.head_review,
+        )
+        .await?;
+    Ok(Redirect::to(&format!("/tasks/{}", report.task_id)).into_response())
+}
+
+#[derive(Deserialize)]
+struct NoticeForm {
+    csrf_token: String,
+    unit_id: i64,
+    reason: String,
+    response_due: String,
+}
+
+async fn notice_issue(
+    State(state): State<AppState>,
+    Viewer(caller): Viewer,
+    Path(id): Path<i64>,
+    Form(form): Form<NoticeForm>,
+) -> PageResult {
+    caller.check_form_token(&form.csrf_token)?;
+    let scope = authorize_task(&state, &caller, id, TaskAction::Supervise).await?;
+    if !scope.lead.contains(&form.unit_id) && !scope.co.contains(&form.unit_id) {
+        return Err(ApiError::bad_request("unit_id", "督办对象应为该任务的牵头或配合单位").into());
+    }
+    let notice = luoshi_store::NewNotice {
+        unit_id: form.unit_id,
+        reason: form.reason,
+        response_due: form.response_due,
+    };
+    state.store.issue_notice(&caller.audit, id, &notice).await?;
+    Ok(Redirect::to(&format!("/tasks/{id}")).into_response())
+}
+
+#[derive(Deserialize)]
+struct AnswerForm {
+    csrf_token: String,
+    response: String,
+}
+
+async fn notice_answer(
+    State(state): State<AppState>,
+    Viewer(caller): Viewer,
+    Path(id): Path<i64>,
+    Form(form): Form<AnswerForm>,
+) -> PageResult {
+    caller.check_form_token(&form.csrf_token)?;
+    let notice = state.store.notice(id).await?;
+    let scope = authorize_task(&state, &caller, notice.task_id, TaskAction::Read).await?;
+    let action = Action::AnswerNotice {
+        task: luoshi_domain::policy::TaskScope {
+            lead: &scope.lead,
+            co: &scope.co,
+        },
+        unit: notice.unit_id,
+    };
+    ApiError::check(decide(&caller.actor, action), "督办单")?;
+    state
+        .store
+        .answer_notice(&caller.audit, id, &form.response)
+        .await?;
+    Ok(Redirect::to(&format!("/tasks/{}", notice.task_id)).into_response())
+}
+
+async fn notice_close(
+    State(state): State<AppState>,
+    Viewer(caller): Viewer,
+    Path(id): Path<i64>,
+    Form(form): Form<TokenForm>,
+) -> PageResult {
+    caller.check_form_token(&form.csrf_token)?;
+    let notice = state.store.notice(id).await?;
+    authorize_task(&state, &caller, notice.task_id, TaskAction::Supervise).await?;
+    state.store.close_notice(&caller.audit, id).await?;
+    Ok(Redirect::to(&format!("/tasks/{}", notice.task_id)).into_response())
 }

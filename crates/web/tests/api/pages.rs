@@ -599,3 +599,131 @@ async fn first_run_upload_review_publish_and_report_review_through_pages() {
     );
     app.stop().await;
 }
+
+#[tokio::test]
+async fn notices_and_unit_head_approval_on_the_task_page() {
+    let app = TestApp::start(Backend::Sqlite, june_28()).await.unwrap();
+    let bureau = bureau(&app).await;
+    let mut admin = app.login("admin", 1).await;
+    admin
+        .patch("/api/v1/organization", json!({ "head_review": true }))
+        .await;
+    let mut api = app.login("supervisor", 2).await;
+    let plan = published_plan(&mut api, &bureau).await;
+    let (_, detail) = api.get(&format!("/api/v1/plans/{plan}")).await;
+    let first = detail["tasks"][0]["id"].as_i64().unwrap();
+    let third = detail["tasks"][2]["id"].as_i64().unwrap();
+
+    // The supervisor issues a notice to the personnel office from the task page.
+    let mut supervisor = browser_login(&app, "supervisor", 3).await;
+    let (_, body) = supervisor.get(&format!("/tasks/{third}")).await;
+    let page = html(&body);
+    let token = attr(&page, "#issue-notice input[name=csrf_token]", "value").unwrap();
+    let unit = bureau.personnel.id.to_string();
+    let fields = [
+        ("csrf_token", token.as_str()),
+        ("unit_id", unit.as_str()),
+        ("reason", "六月进展未报送"),
+        ("response_due", "2026-07-05"),
+    ];
+    let (status, _) = supervisor
+        .form(&format!("/tasks/{third}/notices"), &fields)
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let (_, body) = supervisor.get(&format!("/tasks/{third}")).await;
+    let page = html(&body);
+    assert_eq!(
+        texts(&page, "#notices tr[data-notice] td:first-child"),
+        vec!["六月进展未报送"]
+    );
+    assert!(
+        texts(&page, "form.notice-answer").is_empty(),
+        "the supervisor does not answer"
+    );
+    let notice = attr(&page, "#notices tr[data-notice]", "data-notice").unwrap();
+
+    // The addressed unit answers; the supervisor closes.
+    let mut personnel = browser_login(&app, "personnel_reporter", 4).await;
+    let (_, body) = personnel.get(&format!("/tasks/{third}")).await;
+    let answer_token = attr(
+        &html(&body),
+        "form.notice-answer input[name=csrf_token]",
+        "value",
+    )
+    .unwrap();
+    assert!(
+        texts(&html(&body), "#issue-notice").is_empty(),
+        "reporters do not issue notices"
+    );
+    let (status, _) = personnel
+        .form(
+            &format!("/notices/{notice}/answer"),
+            &[
+                ("csrf_token", answer_token.as_str()),
+                ("response", "已安排专人报送"),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let mut basic = browser_login(&app, "basic_reporter", 5).await;
+    let (_, body) = basic.get("/").await;
+    let basic_token = attr(
+        &html(&body),
+        "form[action='/logout'] input[name=csrf_token]",
+        "value",
+    )
+    .unwrap();
+    let (status, _) = basic
+        .form(
+            &format!("/notices/{notice}/answer"),
+            &[
+                ("csrf_token", basic_token.as_str()),
+                ("response", "不是我们的"),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "another unit cannot answer");
+    let (status, _) = supervisor
+        .form(
+            &format!("/notices/{notice}/close"),
+            &[("csrf_token", token.as_str())],
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let (_, closed) = api.get(&format!("/api/v1/notices?task={third}")).await;
+    assert_eq!(
+        (
+            closed["items"][0]["state"].as_str(),
+            closed["items"][0]["response"].as_str()
+        ),
+        (Some("closed"), Some("已安排专人报送"))
+    );
+
+    // With unit-head review on, the head approves before the supervisor may accept.
+    let mut reporter_api = app.login("basic_reporter", 6).await;
+    let (_, report) = reporter_api
+        .post(&format!("/api/v1/tasks/{first}/reports"), json!({ "period": "2026-06", "status": "in_progress", "narrative": "进展", "submit": true }))
+        .await;
+    let report = report["id"].as_i64().unwrap();
+    let (_, body) = supervisor.get(&format!("/tasks/{first}")).await;
+    assert!(
+        texts(&html(&body), "form.review").is_empty(),
+        "nothing to review before the head approves"
+    );
+    let mut head = browser_login(&app, "basic_head", 7).await;
+    let (_, body) = head.get(&format!("/tasks/{first}")).await;
+    let head_token = attr(&html(&body), "form.approve input[name=csrf_token]", "value").unwrap();
+    let (status, _) = head
+        .form(
+            &format!("/reports/{report}/approve"),
+            &[("csrf_token", head_token.as_str())],
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let (_, body) = supervisor.get(&format!("/tasks/{first}")).await;
+    assert_eq!(
+        attr(&html(&body), "form.review", "action"),
+        Some(format!("/reports/{report}/review"))
+    );
+    app.stop().await;
+}
