@@ -34,11 +34,19 @@ pub fn routes() -> axum::Router<AppState> {
         .route("/", get(home))
         .route("/login", get(login_page).post(login_submit))
         .route("/setup", get(setup_page).post(setup_submit))
+        .route("/admin", get(admin_page))
+        .route("/admin/organization", post(admin_organization))
+        .route("/admin/units", post(admin_add_unit))
+        .route("/admin/units/{id}", post(admin_update_unit))
+        .route("/admin/users", post(admin_add_user))
+        .route("/admin/users/{id}", post(admin_update_user))
+        .route("/admin/users/{id}/password", post(admin_reset_password))
         .route("/plans/new", get(upload_page).post(upload_submit))
         .route("/plans/{id}/review", get(review_page))
         .route("/plans/{id}/review/units", post(review_unit))
         .route("/plans/{id}/review/targets/{target}", post(review_target))
         .route("/plans/{id}/review/publish", post(review_publish))
+        .route("/plans/{id}/review/settings", post(review_settings))
         .route("/logout", post(logout))
         .route("/password", get(password_page).post(password_submit))
         .route("/plans/{id}", get(plan_page))
@@ -72,6 +80,8 @@ async fn stylesheet() -> Response {
 /// What every page's frame shows: who is signed in, the form token, the breadcrumbs.
 pub struct Layout {
     pub user: Option<String>,
+    /// Shows the link to the administration page.
+    pub admin: bool,
     pub csrf: String,
     pub crumbs: Vec<(String, String)>,
 }
@@ -80,6 +90,7 @@ impl Layout {
     fn anonymous(crumbs: &[(&str, &str)]) -> Layout {
         Layout {
             user: None,
+            admin: false,
             csrf: String::new(),
             crumbs: crumbs
                 .iter()
@@ -91,6 +102,7 @@ impl Layout {
     fn of(caller: &Caller, crumbs: Vec<(String, String)>) -> Layout {
         Layout {
             user: Some(caller.user.display_name.clone()),
+            admin: caller.user.role == luoshi_domain::role::Role::Admin,
             csrf: caller.form_token().to_string(),
             crumbs,
         }
@@ -1116,6 +1128,7 @@ async fn public_period(
     Ok(render(&PublicPeriodPage {
         layout: Layout {
             user: None,
+            admin: false,
             csrf: String::new(),
             crumbs: vec![
                 (index, plan.title.clone()),
@@ -1426,6 +1439,8 @@ struct ReviewPage {
     unmatched: Vec<luoshi_store::UnmatchedName>,
     units: Vec<(i64, String)>,
     tasks: Vec<ReviewTask>,
+    cycles: Vec<(&'static str, &'static str)>,
+    reporting_start: String,
 }
 
 fn escape(text: &str) -> String {
@@ -1561,6 +1576,12 @@ async fn review_page(
         units,
         tasks: rows,
         error: query.error,
+        cycles: vec![
+            ("monthly", "每月"),
+            ("quarterly", "每季度"),
+            ("semi_monthly", "每半月"),
+        ],
+        reporting_start: plan.reporting_start.clone().unwrap_or_default(),
         plan,
     }))
 }
@@ -1798,4 +1819,397 @@ async fn notice_close(
     authorize_task(&state, &caller, notice.task_id, TaskAction::Supervise).await?;
     state.store.close_notice(&caller.audit, id).await?;
     Ok(Redirect::to(&format!("/tasks/{}", notice.task_id)).into_response())
+}
+
+struct UnitRow {
+    id: i64,
+    name: String,
+    kind: &'static str,
+    parent: String,
+    abbreviations: String,
+}
+
+struct UserRow {
+    id: i64,
+    username: String,
+    display_name: String,
+    role: &'static str,
+    disabled: bool,
+    unit_options: Vec<(i64, String, bool)>,
+}
+
+#[derive(Template)]
+#[template(path = "admin.html")]
+struct AdminPage {
+    layout: Layout,
+    message: Option<String>,
+    error: Option<String>,
+    organization: luoshi_store::Organization,
+    units: Vec<UnitRow>,
+    users: Vec<UserRow>,
+    kinds: Vec<(&'static str, &'static str)>,
+    roles: Vec<(&'static str, &'static str)>,
+}
+
+const UNIT_KINDS_ZH: [(&str, &str); 6] = [
+    ("department", "科室"),
+    ("center", "中心"),
+    ("subordinate", "直属单位"),
+    ("county", "县区教育局"),
+    ("school", "学校"),
+    ("other", "其他"),
+];
+
+/// The administration page (organization settings, units, users), with an outcome line.
+async fn admin_view(
+    state: &AppState,
+    caller: &Caller,
+    message: Option<String>,
+    error: Option<String>,
+) -> Result<AdminPage, PageError> {
+    ApiError::check(decide(&caller.actor, Action::Administer), "页面")?;
+    let organization_id = caller.actor.organization_id;
+    let organization = state.store.organization(organization_id).await?;
+    let units = state.store.units(organization_id).await?;
+    let name_of = |id: Option<i64>| {
+        id.and_then(|id| units.iter().find(|u| u.id == id))
+            .map(|u| u.name.clone())
+            .unwrap_or_default()
+    };
+    let unit_rows = units
+        .iter()
+        .map(|u| UnitRow {
+            id: u.id,
+            name: u.name.clone(),
+            kind: UNIT_KINDS_ZH
+                .iter()
+                .find(|(k, _)| *k == u.kind)
+                .map(|(_, z)| *z)
+                .unwrap_or("其他"),
+            parent: name_of(u.parent_id),
+            abbreviations: u.abbreviations.join(","),
+        })
+        .collect();
+    let users = state
+        .store
+        .users(organization_id, None, None, Paging::all())
+        .await?
+        .items
+        .into_iter()
+        .map(|user| UserRow {
+            id: user.id,
+            role: user.role.as_str(),
+            disabled: user.disabled,
+            unit_options: units
+                .iter()
+                .map(|u| (u.id, u.name.clone(), user.units.contains(&u.id)))
+                .collect(),
+            username: user.username,
+            display_name: user.display_name,
+        })
+        .collect();
+    Ok(AdminPage {
+        layout: Layout::of(caller, vec![home_crumb(), ("".into(), "系统管理".into())]),
+        message,
+        error,
+        organization,
+        units: unit_rows,
+        users,
+        kinds: UNIT_KINDS_ZH.to_vec(),
+        roles: luoshi_domain::role::Role::ALL
+            .iter()
+            .map(|r| (r.as_str(), r.zh()))
+            .collect(),
+    })
+}
+
+async fn admin_page(State(state): State<AppState>, Viewer(caller): Viewer) -> PageResult {
+    Ok(render(&admin_view(&state, &caller, None, None).await?))
+}
+
+/// The page again, with what happened (or why not).
+async fn admin_outcome(
+    state: &AppState,
+    caller: &Caller,
+    outcome: Result<Option<String>, ApiError>,
+) -> PageResult {
+    match outcome {
+        Ok(None) => Ok(Redirect::to("/admin").into_response()),
+        Ok(Some(message)) => Ok(render(
+            &admin_view(state, caller, Some(message), None).await?,
+        )),
+        Err(error) => {
+            let status = error.status;
+            let page = admin_view(state, caller, None, Some(error.message)).await?;
+            Ok((status, render(&page)).into_response())
+        }
+    }
+}
+
+fn split_list(text: &str) -> Vec<String> {
+    text.split([',', '，', '、'])
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+#[derive(Deserialize)]
+struct OrganizationForm {
+    csrf_token: String,
+    name: String,
+    head_review: Option<String>,
+    yellow_lag_percent: f64,
+    yellow_deadline_days: i64,
+    red_overdue_days: i64,
+    red_return_count: u32,
+}
+
+async fn admin_organization(
+    State(state): State<AppState>,
+    Viewer(caller): Viewer,
+    Form(form): Form<OrganizationForm>,
+) -> PageResult {
+    caller.check_form_token(&form.csrf_token)?;
+    ApiError::check(decide(&caller.actor, Action::Administer), "页面")?;
+    let patch = luoshi_store::OrganizationPatch {
+        name: Some(form.name),
+        head_review: Some(form.head_review.is_some()),
+        light_rules: Some(luoshi_domain::light::LightRules {
+            yellow_lag_percent: form.yellow_lag_percent,
+            yellow_deadline_days: form.yellow_deadline_days,
+            red_overdue_days: form.red_overdue_days,
+            red_return_count: form.red_return_count,
+        }),
+    };
+    let outcome = state
+        .store
+        .update_organization(&caller.audit, caller.actor.organization_id, &patch)
+        .await
+        .map(|_| Some("机构设置已保存".to_string()))
+        .map_err(ApiError::from);
+    admin_outcome(&state, &caller, outcome).await
+}
+
+#[derive(Deserialize)]
+struct UnitAddForm {
+    csrf_token: String,
+    name: String,
+    kind: String,
+    parent_id: String,
+    abbreviations: String,
+}
+
+async fn admin_add_unit(
+    State(state): State<AppState>,
+    Viewer(caller): Viewer,
+    Form(form): Form<UnitAddForm>,
+) -> PageResult {
+    caller.check_form_token(&form.csrf_token)?;
+    ApiError::check(decide(&caller.actor, Action::Administer), "页面")?;
+    let unit = luoshi_store::NewUnit {
+        name: form.name,
+        kind: form.kind,
+        parent_id: form.parent_id.parse().ok(),
+        abbreviations: split_list(&form.abbreviations),
+    };
+    let outcome = state
+        .store
+        .create_unit(&caller.audit, caller.actor.organization_id, &unit)
+        .await
+        .map(|u| Some(format!("已新增单位“{}”", u.name)))
+        .map_err(ApiError::from);
+    admin_outcome(&state, &caller, outcome).await
+}
+
+#[derive(Deserialize)]
+struct UnitEditForm {
+    csrf_token: String,
+    abbreviations: String,
+}
+
+async fn admin_update_unit(
+    State(state): State<AppState>,
+    Viewer(caller): Viewer,
+    Path(id): Path<i64>,
+    Form(form): Form<UnitEditForm>,
+) -> PageResult {
+    caller.check_form_token(&form.csrf_token)?;
+    ApiError::check(decide(&caller.actor, Action::Administer), "页面")?;
+    let patch = luoshi_store::UnitPatch {
+        abbreviations: Some(split_list(&form.abbreviations)),
+        ..Default::default()
+    };
+    let outcome = state
+        .store
+        .update_unit(&caller.audit, caller.actor.organization_id, id, &patch)
+        .await
+        .map(|u| Some(format!("已保存“{}”的简称", u.name)))
+        .map_err(ApiError::from);
+    admin_outcome(&state, &caller, outcome).await
+}
+
+#[derive(Deserialize)]
+struct UserAddForm {
+    csrf_token: String,
+    username: String,
+    display_name: String,
+    role: luoshi_domain::role::Role,
+    unit: String,
+}
+
+async fn admin_add_user(
+    State(state): State<AppState>,
+    Viewer(caller): Viewer,
+    Form(form): Form<UserAddForm>,
+) -> PageResult {
+    caller.check_form_token(&form.csrf_token)?;
+    ApiError::check(decide(&caller.actor, Action::Administer), "页面")?;
+    let units: Vec<i64> = form.unit.parse().ok().into_iter().collect();
+    if form.role.is_unit_role() && units.is_empty() {
+        let error = ApiError::bad_request("单位", "报送人和科室负责人须属于一个单位");
+        return admin_outcome(&state, &caller, Err(error)).await;
+    }
+    let password = luoshi_domain::password::generate();
+    let user = luoshi_store::NewUser {
+        username: form.username,
+        display_name: form.display_name,
+        role: form.role,
+        password_hash: luoshi_domain::password::hash(&password),
+        must_change_password: true,
+        units,
+    };
+    let outcome = state
+        .store
+        .create_user(&caller.audit, caller.actor.organization_id, &user)
+        .await
+        .map(|u| {
+            Some(format!(
+                "已新增用户 {}，临时密码：{password}（首次登录须修改，请当面或电话告知本人）",
+                u.username
+            ))
+        })
+        .map_err(ApiError::from);
+    admin_outcome(&state, &caller, outcome).await
+}
+
+#[derive(Deserialize)]
+struct UserEditForm {
+    csrf_token: String,
+    role: luoshi_domain::role::Role,
+    unit: String,
+    disabled: Option<String>,
+}
+
+async fn admin_update_user(
+    State(state): State<AppState>,
+    Viewer(caller): Viewer,
+    Path(id): Path<i64>,
+    Form(form): Form<UserEditForm>,
+) -> PageResult {
+    caller.check_form_token(&form.csrf_token)?;
+    ApiError::check(decide(&caller.actor, Action::Administer), "页面")?;
+    let units: Vec<i64> = form.unit.parse().ok().into_iter().collect();
+    let disabled = form.disabled.is_some();
+    let outcome =
+        if id == caller.user.id && (disabled || form.role != luoshi_domain::role::Role::Admin) {
+            Err(ApiError::bad_request(
+                "用户",
+                "不能停用自己或取消自己的管理员角色",
+            ))
+        } else if form.role.is_unit_role() && units.is_empty() {
+            Err(ApiError::bad_request(
+                "单位",
+                "报送人和科室负责人须属于一个单位",
+            ))
+        } else {
+            let change = luoshi_store::AccessChange {
+                role: Some(form.role),
+                units: Some(units),
+                disabled: Some(disabled),
+                display_name: None,
+            };
+            state
+                .store
+                .update_user_access(&caller.audit, caller.actor.organization_id, id, &change)
+                .await
+                .map(|u| Some(format!("已保存用户 {}", u.username)))
+                .map_err(ApiError::from)
+        };
+    admin_outcome(&state, &caller, outcome).await
+}
+
+async fn admin_reset_password(
+    State(state): State<AppState>,
+    Viewer(caller): Viewer,
+    Path(id): Path<i64>,
+    Form(form): Form<TokenForm>,
+) -> PageResult {
+    caller.check_form_token(&form.csrf_token)?;
+    ApiError::check(decide(&caller.actor, Action::Administer), "页面")?;
+    let user = state.store.user(id).await?;
+    if user.organization_id != caller.actor.organization_id {
+        return Err(ApiError::not_found("用户").into());
+    }
+    let password = luoshi_domain::password::generate();
+    let outcome = state
+        .store
+        .set_password(
+            &caller.audit,
+            id,
+            &luoshi_domain::password::hash(&password),
+            true,
+        )
+        .await
+        .map(|_| {
+            Some(format!(
+                "已重置 {} 的密码，临时密码：{password}（下次登录须修改）",
+                user.username
+            ))
+        })
+        .map_err(ApiError::from);
+    admin_outcome(&state, &caller, outcome).await
+}
+
+#[derive(Deserialize)]
+struct SettingsForm {
+    csrf_token: String,
+    cycle: String,
+    due_day: String,
+    reporting_start: String,
+}
+
+/// The plan's reporting cycle, due day and reporting start.
+async fn review_settings(
+    State(state): State<AppState>,
+    Viewer(caller): Viewer,
+    Path(id): Path<i64>,
+    Form(form): Form<SettingsForm>,
+) -> PageResult {
+    caller.check_form_token(&form.csrf_token)?;
+    ApiError::check(decide(&caller.actor, Action::ManagePlans), "计划")?;
+    let cycle = match Cycle::parse(&form.cycle) {
+        Ok(cycle) => cycle,
+        Err(error) => return Ok(back_to_review(id, Some(error.to_string()))),
+    };
+    let Ok(due_day) = form.due_day.trim().parse::<i64>() else {
+        return Ok(back_to_review(
+            id,
+            Some(format!("报送日“{}”不是数字", form.due_day)),
+        ));
+    };
+    let patch = luoshi_store::PlanPatch {
+        cycle: Some(cycle),
+        due_day: Some(due_day),
+        reporting_start: Some(form.reporting_start).filter(|d| !d.is_empty()),
+        ..Default::default()
+    };
+    let result = state
+        .store
+        .update_plan(&caller.audit, caller.actor.organization_id, id, &patch)
+        .await;
+    Ok(back_to_review(
+        id,
+        result.err().map(|e| ApiError::from(e).message),
+    ))
 }

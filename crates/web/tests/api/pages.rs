@@ -727,3 +727,236 @@ async fn notices_and_unit_head_approval_on_the_task_page() {
     );
     app.stop().await;
 }
+
+#[tokio::test]
+async fn administration_pages_set_up_units_users_and_rules() {
+    let app = TestApp::start(Backend::Sqlite, june_28()).await.unwrap();
+    let bureau = bureau(&app).await;
+    let mut reporter = browser_login(&app, "basic_reporter", 1).await;
+    let (status, _) = reporter.get("/admin").await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "only admins administer");
+    let mut admin = browser_login(&app, "admin", 2).await;
+    let (status, body) = admin.get("/admin").await;
+    assert_eq!(status, StatusCode::OK);
+    let page = html(&body);
+    assert_eq!(texts(&page, "#units tr[data-unit]").len(), 4);
+    let token = attr(&page, "#add-unit input[name=csrf_token]", "value").unwrap();
+
+    // A unit with its abbreviations; an abbreviation edited.
+    let (status, body) = admin
+        .form(
+            "/admin/units",
+            &[
+                ("csrf_token", &token),
+                ("name", "教研室"),
+                ("kind", "center"),
+                ("parent_id", ""),
+                ("abbreviations", "教研，教研中心"),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(texts(&html(&body), "#admin-message")[0].contains("教研室"));
+    let (status, body) = admin
+        .form(
+            "/admin/units",
+            &[
+                ("csrf_token", &token),
+                ("name", "教研室"),
+                ("kind", "center"),
+                ("parent_id", ""),
+                ("abbreviations", ""),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert!(texts(&html(&body), ".error")[0].contains("已存在"));
+    let unit = bureau.safety.id.to_string();
+    admin
+        .form(
+            &format!("/admin/units/{unit}"),
+            &[("csrf_token", &token), ("abbreviations", "安全科")],
+        )
+        .await;
+    let (_, units) = admin.get("/api/v1/units?q=教研").await;
+    assert_eq!(
+        units["items"][0]["abbreviations"],
+        json!(["教研", "教研中心"])
+    );
+    let (_, units) = admin.get("/api/v1/units?q=安全科").await;
+    assert_eq!(
+        units["items"][0]["id"], bureau.safety.id,
+        "the abbreviation now matches"
+    );
+
+    // A user with a temporary password, then moved and disabled.
+    let unit = bureau.finance.id.to_string();
+    let (_, body) = admin
+        .form(
+            "/admin/users",
+            &[
+                ("csrf_token", &token),
+                ("username", "caiwu"),
+                ("display_name", "财务报送人"),
+                ("role", "reporter"),
+                ("unit", &unit),
+            ],
+        )
+        .await;
+    let message = texts(&html(&body), "#admin-message")[0].clone();
+    let temporary = message
+        .split("临时密码：")
+        .nth(1)
+        .unwrap()
+        .split('（')
+        .next()
+        .unwrap()
+        .to_string();
+    let mut newcomer = app.anonymous(3);
+    newcomer
+        .form("/login", &[("username", "caiwu"), ("password", &temporary)])
+        .await;
+    newcomer.get("/").await;
+    assert_eq!(
+        newcomer.location.as_deref(),
+        Some("/password"),
+        "must change the temporary password"
+    );
+    let (_, all) = admin.get("/api/v1/users?per_page=200").await;
+    let caiwu = all["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|u| u["username"] == "caiwu")
+        .unwrap()["id"]
+        .as_i64()
+        .unwrap();
+    let (status, body) = admin
+        .form(
+            &format!("/admin/users/{caiwu}"),
+            &[
+                ("csrf_token", &token),
+                ("role", "reporter"),
+                ("unit", ""),
+                ("disabled", "on"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        status,
+        StatusCode::BAD_REQUEST,
+        "a reporter needs a unit: {}",
+        texts(&html(&body), ".error").join("")
+    );
+    admin
+        .form(
+            &format!("/admin/users/{caiwu}"),
+            &[
+                ("csrf_token", &token),
+                ("role", "leader"),
+                ("unit", ""),
+                ("disabled", "on"),
+            ],
+        )
+        .await;
+    let (_, user) = admin.get("/api/v1/users?role=leader&per_page=200").await;
+    let changed = user["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|u| u["username"] == "caiwu")
+        .unwrap();
+    assert_eq!(changed["disabled"], true);
+    let (_, log) = admin
+        .get(&format!(
+            "/api/v1/audit?entity=user&entity_id={caiwu}&action=permission_change"
+        ))
+        .await;
+    assert_eq!(log["total"], 1, "the permission change is in the audit log");
+
+    // Light thresholds and unit-head review.
+    let (_, body) = admin
+        .form(
+            "/admin/organization",
+            &[
+                ("csrf_token", &token),
+                ("name", "某县教育局"),
+                ("head_review", "on"),
+                ("yellow_lag_percent", "15"),
+                ("yellow_deadline_days", "20"),
+                ("red_overdue_days", "7"),
+                ("red_return_count", "3"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        texts(&html(&body), "#admin-message"),
+        vec!["机构设置已保存"]
+    );
+    let (_, organization) = admin.get("/api/v1/organization").await;
+    assert_eq!(
+        (
+            organization["head_review"].as_bool(),
+            organization["light_rules"]["red_overdue_days"].as_i64()
+        ),
+        (Some(true), Some(7))
+    );
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn the_review_screen_sets_the_reporting_cycle() {
+    let app = TestApp::start(Backend::Sqlite, june_28()).await.unwrap();
+    bureau(&app).await;
+    let mut supervisor = app.login("supervisor", 1).await;
+    let (_, body) = supervisor
+        .upload("/api/v1/plans", "plan.txt", PLAN_TEXT.as_bytes())
+        .await;
+    let plan = body["plan"]["id"].as_i64().unwrap();
+    let mut browser = browser_login(&app, "supervisor", 2).await;
+    let (_, body) = browser.get(&format!("/plans/{plan}/review")).await;
+    let token = attr(
+        &html(&body),
+        "#plan-settings input[name=csrf_token]",
+        "value",
+    )
+    .unwrap();
+    let path = format!("/plans/{plan}/review/settings");
+    browser
+        .form(
+            &path,
+            &[
+                ("csrf_token", &token),
+                ("cycle", "quarterly"),
+                ("due_day", "20"),
+                ("reporting_start", "2026-01-01"),
+            ],
+        )
+        .await;
+    let (_, detail) = supervisor.get(&format!("/api/v1/plans/{plan}")).await;
+    assert_eq!(
+        (
+            detail["plan"]["cycle"].as_str(),
+            detail["plan"]["due_day"].as_i64()
+        ),
+        (Some("quarterly"), Some(20))
+    );
+    assert_eq!(detail["plan"]["reporting_start"], "2026-01-01");
+    browser
+        .form(
+            &path,
+            &[
+                ("csrf_token", &token),
+                ("cycle", "monthly"),
+                ("due_day", "40"),
+                ("reporting_start", ""),
+            ],
+        )
+        .await;
+    let error = browser.location.clone().unwrap();
+    assert!(
+        error.contains("error="),
+        "a bad due day comes back as a message: {error}"
+    );
+    app.stop().await;
+}
