@@ -414,7 +414,7 @@ async fn from_upload_to_the_public_progress_page() {
     fill(&driver, "input[name=password]", password).await;
     click_to(&driver, "form button[type=submit]", "/login").await;
 
-    // Units and people (their admin pages are not built yet: the CLI makes them).
+    // Units and people from the command line (the administration page has HTML-level tests).
     luoshi(
         &data,
         &["unit", "add", "基础教育科", "--abbr", "基教科"],

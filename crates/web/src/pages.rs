@@ -372,6 +372,9 @@ struct TasksPage {
     light_options: Vec<(&'static str, &'static str)>,
     filter_light: String,
     filter_q: String,
+    unit_options: Vec<(i64, String, bool)>,
+    section_options: Vec<(i64, String, bool)>,
+    sort_options: Vec<(&'static str, &'static str, bool)>,
     tasks: Vec<TaskRow>,
     empty_message: String,
     drafts: Vec<(i64, String)>,
@@ -466,6 +469,9 @@ async fn home(
                 light_options: vec![],
                 filter_light: String::new(),
                 filter_q: String::new(),
+                unit_options: vec![],
+                section_options: vec![],
+                sort_options: vec![],
                 tasks: vec![],
                 empty_message: "还没有发布的工作要点。请由管理员或督查室上传工作要点文件（luoshi import 或“上传计划”），审核后发布。".into(),
                 drafts: drafts_of(&state, &caller).await?,
@@ -528,6 +534,9 @@ async fn home(
         light_options: vec![],
         filter_light: String::new(),
         filter_q: String::new(),
+        unit_options: vec![],
+        section_options: vec![],
+        sort_options: vec![],
         tasks: rows,
         empty_message: "本单位暂无牵头或配合的任务。".into(),
         drafts: vec![],
@@ -539,8 +548,13 @@ async fn home(
 struct PlanQuery {
     light: Option<String>,
     q: Option<String>,
+    unit: Option<String>,
+    section: Option<String>,
+    sort: Option<String>,
 }
 
+/// The plan's task list: filters by light, unit, section and words, sorted as chosen; the
+/// same rules as the API's task list.
 async fn plan_page(
     State(state): State<AppState>,
     Viewer(caller): Viewer,
@@ -548,18 +562,44 @@ async fn plan_page(
     Query(query): Query<PlanQuery>,
 ) -> PageResult {
     let plan = visible_plan(&state, &caller, id).await?;
-    let light = query.light.unwrap_or_default();
-    let q = query.q.unwrap_or_default();
-    let tasks: Vec<TaskRow> = visible_tasks(&state, &caller, &plan)
+    let text = |v: &Option<String>| v.clone().filter(|v| !v.is_empty());
+    let filter = crate::api::plans::TaskQuery {
+        unit: text(&query.unit).and_then(|u| u.parse().ok()),
+        light: text(&query.light)
+            .and_then(|l| serde_json::from_value(serde_json::Value::String(l)).ok()),
+        status: None,
+        section: text(&query.section).and_then(|s| s.parse().ok()),
+        q: text(&query.q),
+        sort: text(&query.sort),
+        page: None,
+        per_page: None,
+    };
+    let all = visible_tasks(&state, &caller, &plan).await?;
+    let mut units: Vec<(i64, String, bool)> = Vec::new();
+    for item in &all {
+        for a in item.task.lead_units.iter().chain(&item.task.co_units) {
+            if let Some(unit) = a.unit_id.filter(|u| !units.iter().any(|(id, ..)| id == u)) {
+                let name = a
+                    .unit_name
+                    .clone()
+                    .unwrap_or_else(|| a.written_name.clone());
+                units.push((unit, name, filter.unit == Some(unit)));
+            }
+        }
+    }
+    let sections = state
+        .store
+        .sections(plan.id)
         .await?
-        .iter()
-        .filter(|t| light.is_empty() || t.light.color.as_str() == light)
-        .filter(|t| {
-            q.split_whitespace()
-                .all(|w| t.task.heading.contains(w) || t.task.body.contains(w))
-        })
-        .map(task_row)
+        .into_iter()
+        .map(|s| (s.id, s.title, filter.section == Some(s.id)))
         .collect();
+    let mut tasks: Vec<TaskWithLight> = all
+        .into_iter()
+        .filter(|t| crate::api::plans::matches(t, &filter))
+        .collect();
+    crate::api::plans::sort_tasks(&mut tasks, filter.sort.as_deref())?;
+    let sort = filter.sort.clone().unwrap_or_else(|| "number".into());
     Ok(render(&TasksPage {
         layout: Layout::of(&caller, vec![home_crumb(), ("".into(), plan.title.clone())]),
         heading: plan.title.clone(),
@@ -570,9 +610,19 @@ async fn plan_page(
             ("green", "绿灯"),
             ("done", "已完成"),
         ],
-        filter_light: light,
-        filter_q: q,
-        tasks,
+        filter_light: query.light.unwrap_or_default(),
+        filter_q: filter.q.clone().unwrap_or_default(),
+        unit_options: units,
+        section_options: sections,
+        sort_options: [
+            ("number", "按序号"),
+            ("light", "按灯色（红灯在前）"),
+            ("deadline", "按完成时限"),
+        ]
+        .into_iter()
+        .map(|(value, label)| (value, label, value == sort))
+        .collect(),
+        tasks: tasks.iter().map(task_row).collect(),
         empty_message: "没有符合条件的任务。".into(),
         drafts: vec![],
         can_upload: false,

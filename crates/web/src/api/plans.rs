@@ -430,7 +430,7 @@ pub struct TaskQuery {
     pub per_page: Option<i64>,
 }
 
-fn matches(task: &TaskWithLight, query: &TaskQuery) -> bool {
+pub(crate) fn matches(task: &TaskWithLight, query: &TaskQuery) -> bool {
     let t = &task.task;
     query
         .unit
@@ -453,7 +453,7 @@ fn matches(task: &TaskWithLight, query: &TaskQuery) -> bool {
         })
 }
 
-fn sort_tasks(tasks: &mut [TaskWithLight], sort: Option<&str>) -> ApiResult<()> {
+pub(crate) fn sort_tasks(tasks: &mut [TaskWithLight], sort: Option<&str>) -> ApiResult<()> {
     match sort.unwrap_or("number") {
         "number" => tasks.sort_by_key(|t| t.task.position),
         "deadline" => tasks.sort_by(|a, b| {

@@ -960,3 +960,44 @@ async fn the_review_screen_sets_the_reporting_cycle() {
     );
     app.stop().await;
 }
+
+#[tokio::test]
+async fn the_plan_page_filters_and_sorts_like_the_api() {
+    let app = TestApp::start(Backend::Sqlite, june_28()).await.unwrap();
+    let bureau = bureau(&app).await;
+    let mut api = app.login("supervisor", 1).await;
+    let plan = published_plan(&mut api, &bureau).await;
+    let mut leader = browser_login(&app, "leader", 2).await;
+    let rows = |body: &Value| texts(&html(body), "#tasks tr[data-task] td:first-child");
+    let (_, body) = leader
+        .get(&format!(
+            "/plans/{plan}?light=&unit=&section=&sort=number&q="
+        ))
+        .await;
+    assert_eq!(
+        rows(&body),
+        vec!["1", "2", "3", "4"],
+        "empty filters show everything"
+    );
+    let page = html(&body);
+    assert_eq!(
+        texts(&page, "select[name=unit] option").len(),
+        5,
+        "all and the four units"
+    );
+    let (_, body) = leader
+        .get(&format!("/plans/{plan}?unit={}", bureau.basic.id))
+        .await;
+    assert_eq!(rows(&body), vec!["1", "2"]);
+    let (_, body) = leader
+        .get(&format!("/plans/{plan}?unit={}", bureau.finance.id))
+        .await;
+    assert_eq!(rows(&body), vec!["1"], "co-units count too");
+    let section = texts(&html(&body), "select[name=section] option").len();
+    assert_eq!(section, 4, "all and three sections");
+    let (_, body) = leader.get(&format!("/plans/{plan}?q=教师")).await;
+    assert_eq!(rows(&body), vec!["3"]);
+    let (status, _) = leader.get(&format!("/plans/{plan}?sort=price")).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    app.stop().await;
+}
