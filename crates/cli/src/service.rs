@@ -362,7 +362,7 @@ fn china_today() -> chrono::NaiveDate {
     std::env::var("LUOSHI_TODAY")
         .ok()
         .and_then(|d| chrono::NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok())
-        .unwrap_or_else(|| (chrono::Utc::now() + chrono::Duration::hours(8)).date_naive())
+        .unwrap_or_else(|| luoshi_domain::period::china_time(chrono::Utc::now().timestamp()).date())
 }
 
 /// What `luoshi export` writes.

@@ -247,6 +247,21 @@ async fn journeys_in_a_real_browser() {
         "{rows}"
     );
     shoot(&driver, "task").await;
+    // The targets' charts are drawn by the server and laid out by the browser.
+    let charts = driver.find(By::Css("#charts")).await.unwrap();
+    charts.scroll_into_view().await.unwrap();
+    let svg = driver
+        .find(By::Css("#charts figure svg"))
+        .await
+        .unwrap()
+        .rect()
+        .await
+        .unwrap();
+    assert!(svg.width > 200.0 && svg.height > 100.0, "{svg:?}");
+    charts
+        .screenshot(&screenshots().join("task-charts-1440.png"))
+        .await
+        .unwrap();
     let mine: Vec<String> = {
         let mut hrefs = Vec::new();
         driver.goto(format!("{base}/")).await.unwrap();

@@ -5,11 +5,26 @@
 //! plan's due day of the period's last month (每月25日前报送, clamped to the month's
 //! length); a half-monthly report is due on the last day of its half (15th or month end).
 
-use chrono::{Datelike, NaiveDate};
+use chrono::{Datelike, NaiveDate, NaiveDateTime};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::DomainError;
+
+/// Seconds east of UTC of Beijing time, which every bureau keeps (no daylight saving).
+const CHINA_OFFSET: i64 = 8 * 3600;
+
+/// A stored instant (Unix seconds) as the wall-clock time people in a bureau read.
+pub fn china_time(unix_seconds: i64) -> NaiveDateTime {
+    chrono::DateTime::from_timestamp(unix_seconds.saturating_add(CHINA_OFFSET), 0)
+        .unwrap_or_default()
+        .naive_utc()
+}
+
+/// A Beijing wall-clock time as Unix seconds: the inverse of [`china_time`].
+pub fn china_instant(time: NaiveDateTime) -> i64 {
+    time.and_utc().timestamp() - CHINA_OFFSET
+}
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
@@ -252,6 +267,19 @@ mod tests {
 
     fn date(y: i32, m: u32, d: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, d).unwrap()
+    }
+
+    #[test]
+    fn stored_instants_read_in_beijing_time() {
+        // 2026-03-31 16:30 UTC is already April 1st in a bureau.
+        let instant = date(2026, 3, 31)
+            .and_hms_opt(16, 30, 0)
+            .unwrap()
+            .and_utc()
+            .timestamp();
+        let local = china_time(instant);
+        assert_eq!(local, date(2026, 4, 1).and_hms_opt(0, 30, 0).unwrap());
+        assert_eq!(china_instant(local), instant);
     }
 
     #[test]

@@ -304,9 +304,7 @@ pub fn notice(book: &Book, notice_id: i64) -> Result<Vec<u8>> {
         .iter()
         .find(|t| t.task.id == notice.task_id)
         .ok_or_else(|| OfficeError::Store(luoshi_store::StoreError::NotFound("任务")))?;
-    let issued = chrono::DateTime::from_timestamp(notice.issued_at + 8 * 3600, 0)
-        .map(|d| d.date_naive())
-        .unwrap_or(book.today);
+    let issued = luoshi_domain::period::china_time(notice.issued_at).date();
     let cell = |text: &str, width: usize| {
         TableCell::new()
             .add_paragraph(spaced(Paragraph::new().add_run(run(text, BODY_FONT, 28))))

@@ -231,8 +231,7 @@ pub fn ledger(book: &Book) -> Result<Vec<u8>> {
     periods.dedup();
     periods.reverse();
     let date = |t: Option<i64>| {
-        t.and_then(|t| chrono::DateTime::from_timestamp(t + 8 * 3600, 0))
-            .map(|d| d.date_naive().to_string())
+        t.map(|t| luoshi_domain::period::china_time(t).date().to_string())
             .unwrap_or_default()
     };
     for period in &periods {
@@ -336,7 +335,7 @@ pub fn unit_statistics(book: &Book) -> Vec<UnitStatistics> {
                 let due_end = period
                     .due(book.plan.due_day as u32)
                     .and_hms_opt(23, 59, 59)
-                    .map(|t| t.and_utc().timestamp() - 8 * 3600)
+                    .map(luoshi_domain::period::china_instant)
                     .unwrap_or(i64::MAX);
                 let first_submission = book
                     .reports

@@ -91,6 +91,26 @@ pub struct AuditFilter {
     pub action: Option<String>,
 }
 
+/// Whose history to read: one task, or every task of a plan with the plan itself.
+#[derive(Clone, Copy, Debug)]
+pub enum HistoryScope {
+    Task(i64),
+    Plan(i64),
+}
+
+const AUDIT_COLUMNS: &str =
+    "SELECT id, at, actor_id, actor, ip, action, entity, entity_id, before_json, after_json";
+
+/// Records that hang off a task, by the entity name their audit rows carry.
+const TASK_CHILDREN: [(&str, &str); 6] = [
+    ("target", "targets"),
+    ("milestone", "milestones"),
+    ("report", "reports"),
+    ("notice", "notices"),
+    ("comment", "comments"),
+    ("contribution", "contributions"),
+];
+
 impl Store {
     /// An entry with no record on either side (a login, a failure).
     pub async fn record_event(
@@ -128,13 +148,71 @@ impl Store {
         if let Some(action) = &filter.action {
             sql.push(" AND action = ?", action.as_str());
         }
-        self.page(
-            &sql,
-            "SELECT id, at, actor_id, actor, ip, action, entity, entity_id, before_json, after_json",
-            " ORDER BY id DESC",
-            paging,
-        )
-        .await
+        self.page(&sql, AUDIT_COLUMNS, " ORDER BY id DESC", paging)
+            .await
+    }
+
+    /// What happened to a task (or a plan's tasks): the task and everything hanging off it,
+    /// newest first. `after` keeps entries newer than that audit id ("since your last visit").
+    pub async fn history(
+        &self,
+        organization_id: i64,
+        scope: HistoryScope,
+        after: Option<i64>,
+        paging: Paging,
+    ) -> Result<Page<AuditEntry>> {
+        let (tasks, id) = match scope {
+            HistoryScope::Task(id) => ("t.id = ?", id),
+            HistoryScope::Plan(id) => ("t.plan_id = ?", id),
+        };
+        // Entries of no organization are command-line changes; the scope below keeps them
+        // to this organization's records.
+        let mut sql = Sql::new(" FROM audit_log WHERE 1 = 1");
+        sql.push(
+            " AND (organization_id = ? OR organization_id IS NULL)",
+            organization_id,
+        );
+        if let Some(after) = after {
+            sql.push(" AND id > ?", after);
+        }
+        sql.push(
+            &format!(
+                " AND ((entity = 'task' AND entity_id IN (SELECT t.id FROM tasks t WHERE {tasks}))"
+            ),
+            id,
+        );
+        for (entity, table) in TASK_CHILDREN {
+            sql.push(
+                &format!(
+                    " OR (entity = '{entity}' AND entity_id IN \
+                     (SELECT x.id FROM {table} x JOIN tasks t ON t.id = x.task_id WHERE {tasks}))"
+                ),
+                id,
+            );
+        }
+        if let HistoryScope::Plan(plan) = scope {
+            sql.push(" OR (entity = 'plan' AND entity_id = ?)", plan);
+            sql.push(
+                " OR (entity = 'section' AND entity_id IN (SELECT id FROM sections WHERE plan_id = ?))",
+                plan,
+            );
+        }
+        sql.raw(")");
+        self.page(&sql, AUDIT_COLUMNS, " ORDER BY id DESC", paging)
+            .await
+    }
+
+    /// The audit entry of the user's login before the latest one: where a returning user's
+    /// "changes since your last visit" begin. None on a first visit.
+    pub async fn previous_login(&self, user_id: i64) -> Result<Option<AuditEntry>> {
+        let mut logins: Vec<AuditEntry> = sqlx::query_as(&format!(
+            "{AUDIT_COLUMNS} FROM audit_log WHERE entity = 'session' AND entity_id = $1 AND action = 'login'
+             ORDER BY id DESC LIMIT 2"
+        ))
+        .bind(user_id)
+        .fetch_all(&self.read)
+        .await?;
+        Ok((logins.len() == 2).then(|| logins.remove(1)))
     }
 
     /// Runs `select` + `from_where` + `order` with LIMIT/OFFSET and counts the total.

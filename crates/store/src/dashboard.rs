@@ -77,6 +77,17 @@ pub struct UnitOwing {
     pub task_ids: Vec<i64>,
 }
 
+/// A report a task's lead unit still owes for a period.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+pub struct OwedReport {
+    pub task_id: i64,
+    pub period: String,
+    pub period_label: String,
+    pub due: String,
+    /// Past its due date (逾期).
+    pub overdue: bool,
+}
+
 /// The board of a plan (挂图作战) on a day.
 #[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
 pub struct Dashboard {
@@ -179,39 +190,67 @@ pub fn owed_periods(plan: &Plan, cycle: Cycle, today: NaiveDate) -> Vec<Period> 
         .collect()
 }
 
+/// Reports that count as delivered: submitted or further, or a correction of an accepted one.
+fn delivered(reports: &[ReportFact]) -> Vec<&ReportFact> {
+    reports
+        .iter()
+        .filter(|r| {
+            ReportState::parse(&r.state).is_ok_and(ReportState::is_delivered) || r.version > 1
+        })
+        .collect()
+}
+
+fn accepted(reports: &[ReportFact]) -> Option<&ReportFact> {
+    reports
+        .iter()
+        .rfind(|r| ReportState::parse(&r.state) == Ok(ReportState::Accepted))
+}
+
 impl PlanFacts {
+    fn reports_of(&self, task: &Task) -> &[ReportFact] {
+        self.latest.get(&task.id).map(Vec::as_slice).unwrap_or(&[])
+    }
+
+    /// The periods begun by `today` whose report the task has not delivered, with their due
+    /// dates; nothing after the period its accepted report declared it done.
+    fn undelivered(&self, task: &Task, cycle: Cycle, today: NaiveDate) -> Vec<(Period, NaiveDate)> {
+        let reports = self.reports_of(task);
+        let delivered = delivered(reports);
+        let done_period = accepted(reports)
+            .filter(|r| ProgressStatus::parse(&r.status) == Ok(ProgressStatus::Done))
+            .map(|r| r.period.clone());
+        let mut owed = Vec::new();
+        for period in owed_periods(&self.plan, cycle, today) {
+            if done_period.as_ref().is_some_and(|p| *p < period.key()) {
+                break;
+            }
+            if !delivered.iter().any(|r| r.period == period.key()) {
+                owed.push((period, period.due(self.plan.due_day as u32)));
+            }
+        }
+        owed
+    }
+
     fn task_facts(
         &self,
         task: &Task,
         cycle: Cycle,
         today: NaiveDate,
     ) -> (TaskFacts, Vec<TargetProgress>) {
-        let reports = self.latest.get(&task.id).map(Vec::as_slice).unwrap_or(&[]);
+        let reports = self.reports_of(task);
         let state = |r: &ReportFact| ReportState::parse(&r.state).ok();
         let status = |r: &ReportFact| ProgressStatus::parse(&r.status).ok();
-        let delivered: Vec<&ReportFact> = reports
-            .iter()
-            .filter(|r| state(r).is_some_and(ReportState::is_delivered) || r.version > 1)
+        let delivered = delivered(reports);
+        let accepted = accepted(reports);
+        let missing = self
+            .undelivered(task, cycle, today)
+            .into_iter()
+            .filter(|(_, due)| *due < today)
+            .map(|(period, due)| MissingReport {
+                period_label: period.label_zh(),
+                due,
+            })
             .collect();
-        let accepted = reports
-            .iter()
-            .rfind(|r| state(r) == Some(ReportState::Accepted));
-        let done_period = accepted
-            .filter(|r| status(r) == Some(ProgressStatus::Done))
-            .map(|r| r.period.clone());
-        let mut missing = Vec::new();
-        for period in owed_periods(&self.plan, cycle, today) {
-            if done_period.as_ref().is_some_and(|p| *p < period.key()) {
-                break;
-            }
-            let due = period.due(self.plan.due_day as u32);
-            if due < today && !delivered.iter().any(|r| r.period == period.key()) {
-                missing.push(MissingReport {
-                    period_label: period.label_zh(),
-                    due,
-                });
-            }
-        }
         let most_returns = reports
             .iter()
             .filter(|r| state(r) != Some(ReportState::Accepted))
@@ -356,6 +395,34 @@ impl Store {
             .find(|t| t.task.id == task_id)
             .map(|t| t.light)
             .ok_or(StoreError::NotFound("任务"))
+    }
+
+    /// The reports a plan's tasks still owe on `today`, late ones first, for the units that
+    /// must write them (我的任务: 待报送 and 逾期未报).
+    pub async fn owed_reports(&self, plan: &Plan, today: NaiveDate) -> Result<Vec<OwedReport>> {
+        if plan.status != "published" {
+            return Ok(Vec::new());
+        }
+        let facts = self.plan_facts(plan).await?;
+        let cycle = Cycle::parse(&plan.cycle)?;
+        let mut owed: Vec<OwedReport> = facts
+            .tasks
+            .iter()
+            .flat_map(|task| {
+                facts
+                    .undelivered(task, cycle, today)
+                    .into_iter()
+                    .map(|(period, due)| OwedReport {
+                        task_id: task.id,
+                        period: period.key(),
+                        period_label: period.label_zh(),
+                        due: due.to_string(),
+                        overdue: due < today,
+                    })
+            })
+            .collect();
+        owed.sort_by(|a, b| a.due.cmp(&b.due).then(a.task_id.cmp(&b.task_id)));
+        Ok(owed)
     }
 
     pub async fn dashboard(

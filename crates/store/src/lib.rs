@@ -20,7 +20,7 @@ mod plans;
 mod reports;
 mod sql;
 
-pub use audit::{Audit, AuditFilter};
+pub use audit::{Audit, AuditFilter, HistoryScope};
 pub use dashboard::*;
 pub use error::StoreError;
 pub use model::*;

@@ -389,6 +389,25 @@ async fn story(url: &str) {
         .find(|u| u.unit_id == safety.id)
         .unwrap();
     assert_eq!(safety_figures.missing_reports, 1);
+    let owed = store.owed_reports(&plan, today).await.unwrap();
+    let late: Vec<(i64, &str)> = owed
+        .iter()
+        .filter(|o| o.overdue)
+        .map(|o| (o.task_id, o.period.as_str()))
+        .collect();
+    assert_eq!(
+        late,
+        vec![(tasks[1].id, "2026-06"), (tasks[2].id, "2026-06")]
+    );
+    let current: Vec<i64> = owed
+        .iter()
+        .filter(|o| !o.overdue)
+        .map(|o| {
+            assert_eq!(o.period, "2026-07");
+            o.task_id
+        })
+        .collect();
+    assert_eq!(current, tasks.iter().map(|t| t.id).collect::<Vec<_>>());
 
     // Notices, comments, public periods.
     let notice = store
@@ -430,6 +449,70 @@ async fn story(url: &str) {
     assert_eq!(
         store.published_periods(plan.id).await.unwrap(),
         vec!["2026-06"]
+    );
+
+    // A task's history: its target, reports, notice and comment, newest first, and nothing
+    // of the other tasks; a plan's history since an entry has only what came after it.
+    let history = store
+        .history(org.id, HistoryScope::Task(tasks[0].id), None, Paging::all())
+        .await
+        .unwrap();
+    let entities: Vec<&str> = history.items.iter().map(|e| e.entity.as_str()).collect();
+    for entity in ["target", "report", "notice", "comment"] {
+        assert!(entities.contains(&entity), "{entity} in {entities:?}");
+    }
+    assert!(history.items.windows(2).all(|w| w[0].id > w[1].id));
+    let other = store
+        .history(org.id, HistoryScope::Task(tasks[2].id), None, Paging::all())
+        .await
+        .unwrap();
+    assert!(
+        other.items.iter().all(|e| e.entity == "task"),
+        "{:?}",
+        other.items
+    );
+    let since = history.items[1].id;
+    let recent = store
+        .history(
+            org.id,
+            HistoryScope::Plan(plan.id),
+            Some(since),
+            Paging::all(),
+        )
+        .await
+        .unwrap();
+    assert!(recent.items.iter().all(|e| e.id > since));
+    assert!(
+        recent
+            .items
+            .iter()
+            .any(|e| e.entity == "plan" && e.action == "publish_period")
+    );
+    assert!(store.previous_login(reporter.id).await.unwrap().is_none());
+    for _ in 0..2 {
+        store
+            .record_event(&as_reporter, "login", "session", Some(reporter.id))
+            .await
+            .unwrap();
+    }
+    let logins = store
+        .audit_log(
+            &AuditFilter {
+                action: Some("login".into()),
+                ..Default::default()
+            },
+            Paging::all(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        store
+            .previous_login(reporter.id)
+            .await
+            .unwrap()
+            .map(|e| e.id),
+        Some(logins.items[1].id),
+        "the login before the latest one"
     );
 
     // The audit log has every change and refuses edits on the database itself.

@@ -9,7 +9,9 @@
 
 pub mod api;
 pub mod auth;
+mod chart;
 pub mod error;
+mod history;
 mod openapi;
 pub mod pages;
 mod uploads;
@@ -74,9 +76,9 @@ impl AppState {
 
     /// Today in China (UTC+8), where every bureau is; or the configured date.
     pub fn today(&self) -> NaiveDate {
-        self.config
-            .today
-            .unwrap_or_else(|| (chrono::Utc::now() + chrono::Duration::hours(8)).date_naive())
+        self.config.today.unwrap_or_else(|| {
+            luoshi_domain::period::china_time(chrono::Utc::now().timestamp()).date()
+        })
     }
 }
 

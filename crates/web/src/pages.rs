@@ -6,26 +6,31 @@
 //! Errors render as a Chinese page; a missing session redirects to the login page and an
 //! account that must change its password to the password page.
 
+use std::collections::HashMap;
+
 use askama::Template;
 use axum::Form;
 use axum::extract::{Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
+use chrono::Datelike;
 use luoshi_domain::light::{LightColor, trim_number};
-use luoshi_domain::period::{Cycle, Period};
+use luoshi_domain::period::{Cycle, Period, china_time};
 use luoshi_domain::policy::{Action, TaskAction, decide};
 use luoshi_domain::report::{ProgressStatus, ReportAction, ReportState};
 use luoshi_store::{
-    ActualInput, Dashboard, NoticeFilter, Paging, Plan, PublicPeriod, ReportFilter, ReportInput,
-    TaskWithLight,
+    ActualInput, Dashboard, HistoryScope, NoticeFilter, Paging, Plan, PublicPeriod, ReportFilter,
+    ReportInput, TaskWithLight,
 };
 use serde::Deserialize;
 
 use crate::AppState;
 use crate::api::Path;
-use crate::api::plans::{authorize_task, visible_plan, visible_tasks};
+use crate::api::plans::{authorize_task, sort_tasks, visible_plan, visible_tasks};
 use crate::auth::{self, Caller, ClientIp};
+use crate::chart::{TargetChart, target_chart};
 use crate::error::ApiError;
+use crate::history::{self, HistoryLine};
 
 /// The page routes.
 pub fn routes() -> axum::Router<AppState> {
@@ -55,6 +60,7 @@ pub fn routes() -> axum::Router<AppState> {
         .route("/reports/{id}/review", post(review_submit))
         .route("/reports/{id}/approve", post(approve_submit))
         .route("/tasks/{id}/notices", post(notice_issue))
+        .route("/tasks/{id}/comments", post(comment_submit))
         .route("/notices/{id}/answer", post(notice_answer))
         .route("/notices/{id}/close", post(notice_close))
         .route("/plans/{id}/publish-period", post(publish_period_submit))
@@ -417,6 +423,78 @@ fn target_view(progress: &luoshi_store::TargetProgress, lag_threshold: f64) -> T
     }
 }
 
+fn notice_state_zh(state: &str) -> &'static str {
+    match state {
+        "open" => "待回复",
+        "answered" => "已回复",
+        _ => "已办结",
+    }
+}
+
+/// A task as lists that span sections name it: "3. 补充教师".
+fn task_title(task: &luoshi_store::Task) -> String {
+    format!("{}. {}", task.number, task.heading)
+}
+
+/// An open notice in a list that spans tasks (the board, 我的任务).
+struct NoticeLine {
+    task_id: i64,
+    task: String,
+    unit: String,
+    reason: String,
+    response_due: String,
+    /// The response date has passed without an answer.
+    late: bool,
+    state: &'static str,
+}
+
+/// The organization's notices not yet closed on the tasks in `tasks`, earliest due first;
+/// `units` keeps only those addressed to these units.
+async fn open_notices(
+    state: &AppState,
+    caller: &Caller,
+    tasks: &HashMap<i64, luoshi_store::Task>,
+    units: Option<Vec<i64>>,
+) -> Result<Vec<NoticeLine>, PageError> {
+    let filter = NoticeFilter {
+        organization_id: caller.actor.organization_id,
+        unit_ids: units,
+        ..Default::default()
+    };
+    let today = state.today().to_string();
+    let mut lines: Vec<NoticeLine> = state
+        .store
+        .notices(&filter, Paging::all())
+        .await?
+        .items
+        .into_iter()
+        .filter(|n| n.state != "closed")
+        .filter_map(|n| {
+            let task = tasks.get(&n.task_id)?;
+            Some(NoticeLine {
+                task_id: task.id,
+                task: task_title(task),
+                unit: unit_name_of(task, n.unit_id),
+                late: n.state == "open" && n.response_due < today,
+                state: notice_state_zh(&n.state),
+                reason: n.reason,
+                response_due: n.response_due,
+            })
+        })
+        .collect();
+    lines.sort_by(|a, b| a.response_due.cmp(&b.response_due));
+    Ok(lines)
+}
+
+/// A change on the board, with the task it concerns.
+struct ChangeLine {
+    line: HistoryLine,
+    task: Option<(i64, String)>,
+}
+
+/// How many changes the board lists.
+const BOARD_CHANGES: usize = 15;
+
 #[derive(Template)]
 #[template(path = "board.html")]
 struct BoardPage {
@@ -427,6 +505,10 @@ struct BoardPage {
     plans: Vec<Plan>,
     board: Dashboard,
     targets: Vec<TargetView>,
+    notices: Vec<NoticeLine>,
+    /// When the caller last came (their previous login), if ever.
+    changes_since: Option<String>,
+    changes: Vec<ChangeLine>,
 }
 
 #[derive(Deserialize)]
@@ -491,6 +573,41 @@ async fn home(
             .map(|t| target_view(t, threshold))
             .collect();
         let periods = report_periods(&plan, state.today()).0;
+        let tasks: HashMap<i64, luoshi_store::Task> = state
+            .store
+            .plan_tasks(plan.id)
+            .await?
+            .into_iter()
+            .map(|t| (t.id, t))
+            .collect();
+        let notices = open_notices(&state, &caller, &tasks, None).await?;
+        let since = state.store.previous_login(caller.user.id).await?;
+        let recent = state
+            .store
+            .history(
+                caller.actor.organization_id,
+                HistoryScope::Plan(plan.id),
+                since.as_ref().map(|e| e.id),
+                Paging::new(Some(1), Some(BOARD_CHANGES as i64 * 2)),
+            )
+            .await?;
+        let others: Vec<_> = recent
+            .items
+            .into_iter()
+            .filter(|e| e.actor_id != Some(caller.user.id))
+            .take(BOARD_CHANGES)
+            .collect();
+        let names = user_names(&state, caller.actor.organization_id).await?;
+        let changes = history::lines(&others, &names)
+            .into_iter()
+            .map(|line| ChangeLine {
+                task: line
+                    .task_id
+                    .and_then(|id| tasks.get(&id))
+                    .map(|t| (t.id, task_title(t))),
+                line,
+            })
+            .collect();
         return Ok(render(&BoardPage {
             layout: Layout::of(&caller, vec![home_crumb()]),
             can_publish: decide(&caller.actor, Action::ManagePlans).allowed(),
@@ -499,13 +616,54 @@ async fn home(
             plans,
             board,
             targets,
+            notices,
+            changes_since: since.map(|e| china_time(e.at).format("%Y-%m-%d %H:%M").to_string()),
+            changes,
         }));
     }
+    my_tasks(&state, &caller).await
+}
+
+/// A report the caller's unit still owes.
+struct OwedLine {
+    task_id: i64,
+    task: String,
+    period: String,
+    period_label: String,
+    due: String,
+    overdue: bool,
+    /// What is already written for the period: 草稿 / 已退回, or nothing yet.
+    written: &'static str,
+}
+
+/// A report sent back to the caller's unit, with the supervisor's reason.
+struct ReturnedLine {
+    task_id: i64,
+    task: String,
+    period: String,
+    period_label: String,
+    reason: String,
+}
+
+#[derive(Template)]
+#[template(path = "my_tasks.html")]
+struct MyTasksPage {
+    layout: Layout,
+    owed: Vec<OwedLine>,
+    returned: Vec<ReturnedLine>,
+    notices: Vec<NoticeLine>,
+    tasks: Vec<TaskRow>,
+    empty_message: String,
+}
+
+/// 我的任务: what the unit owes and when, what came back and why, notices to answer, then
+/// the unit's tasks with their lights (red first).
+async fn my_tasks(state: &AppState, caller: &Caller) -> PageResult {
+    let today = state.today();
     let ids = state
         .store
         .task_ids_for_units(caller.actor.organization_id, &caller.actor.units)
         .await?;
-    let mut rows = Vec::new();
     let mut plan_ids: Vec<i64> = Vec::new();
     for id in &ids {
         let scope = state.store.task_scope(*id).await?;
@@ -513,34 +671,102 @@ async fn home(
             plan_ids.push(scope.plan_id);
         }
     }
+    let mut rows = Vec::new();
+    let mut tasks: HashMap<i64, luoshi_store::Task> = HashMap::new();
+    let mut owed = Vec::new();
+    let mut cycles: HashMap<i64, Cycle> = HashMap::new();
     for plan_id in plan_ids {
         let plan = state
             .store
             .plan(caller.actor.organization_id, plan_id)
             .await?;
-        let mut tasks = visible_tasks(&state, &caller, &plan).await?;
-        tasks.sort_by_key(|t| match t.light.color {
-            LightColor::Red => 0,
-            LightColor::Yellow => 1,
-            LightColor::Green => 2,
-            LightColor::Done => 3,
-        });
-        rows.extend(tasks.iter().map(task_row));
+        let mut visible = visible_tasks(state, caller, &plan).await?;
+        sort_tasks(&mut visible, Some("light"))?;
+        rows.extend(visible.iter().map(task_row));
+        let cycle = Cycle::parse(&plan.cycle).unwrap_or(Cycle::Monthly);
+        for item in visible {
+            cycles.insert(item.task.id, cycle);
+            tasks.insert(item.task.id, item.task);
+        }
+        owed.extend(state.store.owed_reports(&plan, today).await?);
     }
-    Ok(render(&TasksPage {
-        layout: Layout::of(&caller, vec![home_crumb()]),
-        heading: "我的任务".into(),
-        plan_id: None,
-        light_options: vec![],
-        filter_light: String::new(),
-        filter_q: String::new(),
-        unit_options: vec![],
-        section_options: vec![],
-        sort_options: vec![],
+    let leads = |task: &luoshi_store::Task| {
+        task.lead_unit_ids()
+            .iter()
+            .any(|u| caller.actor.units.contains(u))
+    };
+    let led: Vec<i64> = tasks.values().filter(|t| leads(t)).map(|t| t.id).collect();
+    let reports = if led.is_empty() {
+        Vec::new()
+    } else {
+        let filter = ReportFilter {
+            organization_id: caller.actor.organization_id,
+            task_ids: Some(led),
+            ..Default::default()
+        };
+        state.store.reports(&filter, Paging::all()).await?.items
+    };
+    // The newest version of each task's report for each period.
+    let mut latest: HashMap<(i64, &str), &luoshi_store::Report> = HashMap::new();
+    for report in &reports {
+        let entry = latest
+            .entry((report.task_id, report.period.as_str()))
+            .or_insert(report);
+        if report.version > entry.version {
+            *entry = report;
+        }
+    }
+    let label = |task_id: i64, period: &str| {
+        cycles
+            .get(&task_id)
+            .and_then(|c| Period::parse(*c, period).ok())
+            .map(|p| p.label_zh())
+            .unwrap_or_else(|| period.to_string())
+    };
+    let owed = owed
+        .into_iter()
+        .filter_map(|o| {
+            let task = tasks.get(&o.task_id).filter(|t| leads(t))?;
+            let written = match latest.get(&(o.task_id, o.period.as_str())) {
+                Some(r) if r.state == "returned" => "已退回",
+                Some(r) if r.state == "draft" => "草稿",
+                _ => "未填报",
+            };
+            Some(OwedLine {
+                task_id: o.task_id,
+                task: task_title(task),
+                period: o.period,
+                period_label: o.period_label,
+                due: o.due,
+                overdue: o.overdue,
+                written,
+            })
+        })
+        .collect();
+    let mut returned: Vec<ReturnedLine> = latest
+        .values()
+        .filter(|r| r.state == "returned")
+        .filter_map(|r| {
+            let task = tasks.get(&r.task_id)?;
+            Some(ReturnedLine {
+                task_id: r.task_id,
+                task: task_title(task),
+                period: r.period.clone(),
+                period_label: label(r.task_id, &r.period),
+                reason: r.return_reason.clone().unwrap_or_default(),
+            })
+        })
+        .collect();
+    returned.sort_by(|a, b| a.period.cmp(&b.period).then(a.task_id.cmp(&b.task_id)));
+    let notices = open_notices(state, caller, &tasks, Some(caller.actor.units.clone())).await?;
+    Ok(render(&MyTasksPage {
+        layout: Layout::of(caller, vec![home_crumb()]),
+        owed,
+        returned,
+        notices,
         tasks: rows,
-        empty_message: "本单位暂无牵头或配合的任务。".into(),
-        drafts: vec![],
-        can_upload: false,
+        empty_message: "本单位暂无牵头或配合的任务。计划发布后，分到本单位的任务会出现在这里。"
+            .into(),
     }))
 }
 
@@ -631,6 +857,8 @@ async fn plan_page(
 
 struct ReportRow {
     id: i64,
+    /// Evidence files: id, name and size as people read it.
+    attachments: Vec<(i64, String, String)>,
     reviewable: bool,
     /// Submitted and waiting for the unit head (when the organization asks for that).
     awaiting_head: bool,
@@ -641,6 +869,39 @@ struct ReportRow {
     narrative: String,
     return_reason: Option<String>,
 }
+
+struct CommentRow {
+    author: String,
+    at: String,
+    body: String,
+}
+
+/// A file size as people read it (KB / MB).
+fn file_size(bytes: i64) -> String {
+    if bytes >= 1024 * 1024 {
+        format!("{:.1} MB", bytes as f64 / 1024.0 / 1024.0)
+    } else {
+        format!("{} KB", (bytes + 1023) / 1024)
+    }
+}
+
+/// Display names of the organization's people, for histories and comments.
+async fn user_names(
+    state: &AppState,
+    organization_id: i64,
+) -> Result<HashMap<i64, String>, PageError> {
+    Ok(state
+        .store
+        .users(organization_id, None, None, Paging::all())
+        .await?
+        .items
+        .into_iter()
+        .map(|u| (u.id, u.display_name))
+        .collect())
+}
+
+/// How many entries of a history a page shows.
+const HISTORY_LINES: i64 = 50;
 
 struct NoticeRow {
     id: i64,
@@ -670,8 +931,13 @@ struct TaskPage {
     can_supervise: bool,
     task_units: Vec<(i64, String)>,
     targets: Vec<TargetView>,
+    charts: Vec<TargetChart>,
     reports: Vec<ReportRow>,
     notices: Vec<NoticeRow>,
+    can_comment: bool,
+    comments: Vec<CommentRow>,
+    history: Vec<HistoryLine>,
+    history_more: bool,
 }
 
 async fn task_with_light(
@@ -717,24 +983,31 @@ async fn task_page(
         task_id: Some(id),
         ..Default::default()
     };
-    let reports = state
-        .store
-        .reports(&filter, Paging::all())
-        .await?
-        .items
+    let cycle = Cycle::parse(&plan.cycle).unwrap_or(Cycle::Monthly);
+    let stored_reports = state.store.reports(&filter, Paging::all()).await?.items;
+    let charts = chart_actuals(&stored_reports, cycle);
+    let charts = item
+        .task
+        .targets
+        .iter()
+        .filter_map(|t| target_chart(t, charts.get(&t.id).map(Vec::as_slice).unwrap_or(&[])))
+        .collect();
+    let reports = stored_reports
         .into_iter()
         .map(|r| ReportRow {
             id: r.id,
+            attachments: r
+                .attachments
+                .iter()
+                .map(|a| (a.id, a.file_name.clone(), file_size(a.size)))
+                .collect(),
             reviewable: matches!(r.state.as_str(), "submitted" | "approved"),
             awaiting_head: organization.head_review && r.state == "submitted",
             state: ReportState::parse(&r.state).map(|s| s.zh()).unwrap_or(""),
             status: luoshi_office::status_zh(Some(&r.status)),
-            period: Period::parse(
-                Cycle::parse(&plan.cycle).unwrap_or(Cycle::Monthly),
-                &r.period,
-            )
-            .map(|p| p.label_zh())
-            .unwrap_or(r.period),
+            period: Period::parse(cycle, &r.period)
+                .map(|p| p.label_zh())
+                .unwrap_or(r.period),
             version: r.version,
             narrative: r.narrative,
             return_reason: r.return_reason.filter(|_| r.state == "returned"),
@@ -772,16 +1045,36 @@ async fn task_page(
                 .allowed(),
             can_close: n.state != "closed"
                 && decide(&caller.actor, Action::Supervise(notice_scope)).allowed(),
-            state: match n.state.as_str() {
-                "open" => "待回复",
-                "answered" => "已回复",
-                _ => "已办结",
-            },
+            state: notice_state_zh(&n.state),
             reason: n.reason,
             response_due: n.response_due,
             response: n.response.unwrap_or_default(),
         })
         .collect();
+    let names = user_names(&state, caller.actor.organization_id).await?;
+    let comments = state
+        .store
+        .comments(id, Paging::all())
+        .await?
+        .items
+        .into_iter()
+        .map(|c| CommentRow {
+            author: names.get(&c.author_id).cloned().unwrap_or_default(),
+            at: china_time(c.created_at)
+                .format("%Y-%m-%d %H:%M")
+                .to_string(),
+            body: c.body,
+        })
+        .collect();
+    let history = state
+        .store
+        .history(
+            caller.actor.organization_id,
+            HistoryScope::Task(id),
+            None,
+            Paging::new(Some(1), Some(HISTORY_LINES)),
+        )
+        .await?;
     let scope = notice_scope;
     let can_report =
         decide(&caller.actor, Action::WriteReport(scope)).allowed() && plan.status == "published";
@@ -833,10 +1126,44 @@ async fn task_page(
             })
             .collect(),
         targets,
+        charts,
         reports,
         notices,
+        can_comment: decide(&caller.actor, Action::Comment(scope)).allowed(),
+        comments,
+        history_more: history.total > HISTORY_LINES,
+        history: history::lines(&history.items, &names),
         task: item.task,
     }))
+}
+
+/// Per target, the actuals a chart draws: the latest delivered version of each period's
+/// report, at the month its period ends.
+fn chart_actuals(reports: &[luoshi_store::Report], cycle: Cycle) -> HashMap<i64, Vec<(u32, f64)>> {
+    let mut latest: HashMap<&str, &luoshi_store::Report> = HashMap::new();
+    for report in reports {
+        let delivered = ReportState::parse(&report.state).is_ok_and(ReportState::is_delivered);
+        if !delivered {
+            continue;
+        }
+        let entry = latest.entry(report.period.as_str()).or_insert(report);
+        if report.version > entry.version {
+            *entry = report;
+        }
+    }
+    let mut actuals: HashMap<i64, Vec<(u32, f64)>> = HashMap::new();
+    for report in latest.values() {
+        let Ok(period) = Period::parse(cycle, &report.period) else {
+            continue;
+        };
+        for actual in &report.actuals {
+            actuals
+                .entry(actual.target_id)
+                .or_default()
+                .push((period.end().month(), actual.value));
+        }
+    }
+    actuals
 }
 
 struct FormTarget {
@@ -1826,6 +2153,28 @@ async fn notice_issue(
     };
     state.store.issue_notice(&caller.audit, id, &notice).await?;
     Ok(Redirect::to(&format!("/tasks/{id}")).into_response())
+}
+
+#[derive(Deserialize)]
+struct CommentForm {
+    csrf_token: String,
+    body: String,
+}
+
+/// A comment or a leader's instruction (批示) on a task.
+async fn comment_submit(
+    State(state): State<AppState>,
+    Viewer(caller): Viewer,
+    Path(id): Path<i64>,
+    Form(form): Form<CommentForm>,
+) -> PageResult {
+    caller.check_form_token(&form.csrf_token)?;
+    authorize_task(&state, &caller, id, TaskAction::Comment).await?;
+    state
+        .store
+        .add_comment(&caller.audit, id, None, &form.body)
+        .await?;
+    Ok(Redirect::to(&format!("/tasks/{id}#comments")).into_response())
 }
 
 #[derive(Deserialize)]

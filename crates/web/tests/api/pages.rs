@@ -132,8 +132,28 @@ async fn the_board_the_unit_home_and_the_report_form_work_without_javascript() {
     assert_eq!(texts(&home, "h1"), vec!["我的任务"]);
     let rows = texts(&home, "#tasks tr[data-task] td:nth-child(2) a");
     assert_eq!(rows.len(), 2, "{rows:?}");
-    let task = attr(&home, "#tasks tr[data-task]", "data-task").unwrap();
     let (_, detail) = api.get(&format!("/api/v1/plans/{plan}")).await;
+    // Task 1 leads with targets; its June report is owed, with a link to the form.
+    let task = detail["tasks"][0]["id"].as_i64().unwrap().to_string();
+    assert!(
+        texts(&home, "#tasks tr[data-task] td:nth-child(2) a")
+            .iter()
+            .any(|t| t == "扩大普惠性资源")
+    );
+    assert_eq!(
+        texts(&home, "#owed tr[data-task] td:nth-child(2)"),
+        vec!["2026年6月", "2026年6月"],
+        "both tasks the unit leads owe June"
+    );
+    assert_eq!(
+        attr(
+            &home,
+            &format!("#owed tr[data-task='{task}'] a[href*=report]"),
+            "href"
+        ),
+        Some(format!("/tasks/{task}/report?period=2026-06"))
+    );
+    assert!(texts(&home, "#returned").is_empty(), "nothing returned yet");
     let other = detail["tasks"][2]["id"].as_i64().unwrap();
     let (status, body) = reporter.get(&format!("/tasks/{other}")).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
@@ -155,17 +175,15 @@ async fn the_board_the_unit_home_and_the_report_form_work_without_javascript() {
         attr(&form, "select[name=period] option[selected]", "value").as_deref(),
         Some("2026-06")
     );
-    let target_field = attr(&form, "input[name^=actual_]", "name");
-    let mut fields = vec![
+    let field_name = attr(&form, "input[name^=actual_]", "name").expect("a target field");
+    let fields = vec![
         ("period", "2026-06"),
         ("status", "in_progress"),
         ("narrative", "已开工5所"),
         ("action", "submit"),
+        (field_name.as_str(), "5"),
     ];
-    let field_name = target_field.clone().unwrap_or_default();
-    if target_field.is_some() {
-        fields.push((field_name.as_str(), "5"));
-    }
+    let mut fields = fields;
     let report_path = format!("/tasks/{task}/report");
     let (status, _) = multipart_form(&mut reporter, &report_path, &fields, None).await;
     assert_eq!(status, StatusCode::FORBIDDEN, "no CSRF token, no write");
@@ -198,6 +216,37 @@ async fn the_board_the_unit_home_and_the_report_form_work_without_javascript() {
     let (_, body) = reporter.get(&format!("/tasks/{task}")).await;
     let page = html(&body);
     assert_eq!(texts(&page, "#reports td:nth-child(2)"), vec!["已提交"]);
+    // The evidence downloads from its link; the chart has the June actual; the trail says who.
+    let link = attr(&page, "#reports .attachments a", "href").unwrap();
+    let (status, file) = reporter.get(&link).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(file.as_str().map(str::as_bytes), Some(evidence));
+    assert_eq!(
+        texts(&page, "#charts figcaption"),
+        vec!["新改扩建幼儿园", "学前三年毛入园率"],
+        "one chart per target"
+    );
+    let points = Selector::parse("#charts figure:first-child circle.actual title").unwrap();
+    assert_eq!(
+        page.select(&points)
+            .map(|e| e.text().collect::<String>())
+            .collect::<Vec<_>>(),
+        vec!["6月 实际 5所"]
+    );
+    let trail = texts(&page, "#history tr td:nth-child(3)");
+    assert!(trail.contains(&"提交报送".to_string()), "{trail:?}");
+    assert!(trail.contains(&"上传佐证材料".to_string()), "{trail:?}");
+    assert!(
+        texts(&page, "#history td:nth-child(2)")
+            .iter()
+            .any(|t| t == "basic_reporter"),
+        "people by their names"
+    );
+    let (_, body) = reporter.get("/").await;
+    assert!(
+        texts(&html(&body), &format!("#owed tr[data-task='{task}']")).is_empty(),
+        "a submitted report is no longer owed"
+    );
 
     // Returned through the API, the reason shows on the form; resubmitted from the form.
     let (_, reports) = api.get(&format!("/api/v1/reports?task={task}")).await;
@@ -207,6 +256,20 @@ async fn the_board_the_unit_home_and_the_report_form_work_without_javascript() {
         json!({ "reason": "请补充开工明细" }),
     )
     .await;
+    let (_, body) = reporter.get("/").await;
+    let home = html(&body);
+    assert_eq!(
+        texts(&home, "#returned td.error"),
+        vec!["请补充开工明细"],
+        "the reason is on the unit's home"
+    );
+    assert_eq!(
+        texts(
+            &home,
+            &format!("#owed tr[data-task='{task}'] td:nth-child(4)")
+        ),
+        vec!["已退回"]
+    );
     let (_, body) = reporter
         .get(&format!("/tasks/{task}/report?period=2026-06"))
         .await;
@@ -235,6 +298,59 @@ async fn the_board_the_unit_home_and_the_report_form_work_without_javascript() {
         (Some("submitted"), Some("已开工5所，明细附后"))
     );
     assert_eq!(report["attachments"][0]["file_name"], "开工照片.pdf");
+    let (_, body) = reporter.get("/").await;
+    assert!(texts(&html(&body), "#returned").is_empty(), "resubmitted");
+
+    // Comments: a supervisor's instruction shows on the task; a form without the token and
+    // another unit's reporter are refused.
+    let (_, body) = supervisor.get(&format!("/tasks/{task}")).await;
+    let page = html(&body);
+    let supervisor_token = attr(&page, "#add-comment input[name=csrf_token]", "value").unwrap();
+    let comments = format!("/tasks/{task}/comments");
+    let (status, _) = supervisor
+        .form(
+            &comments,
+            &[("body", "请按月推进"), ("csrf_token", "forged")],
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, _) = supervisor
+        .form(
+            &comments,
+            &[
+                ("body", "请按月推进"),
+                ("csrf_token", supervisor_token.as_str()),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let (status, body) = supervisor
+        .form(
+            &comments,
+            &[("body", "  "), ("csrf_token", supervisor_token.as_str())],
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(texts(&html(&body), ".error")[0].contains("评论内容不能为空"));
+    let (_, body) = reporter.get(&format!("/tasks/{task}")).await;
+    assert_eq!(
+        texts(&html(&body), "ul.comments li p:nth-child(2)"),
+        vec!["请按月推进"]
+    );
+    let mut safety = browser_login(&app, "safety_reporter", 4).await;
+    let (_, body) = safety.get("/").await;
+    let safety_token = attr(&html(&body), "input[name=csrf_token]", "value").unwrap();
+    let (status, _) = safety
+        .form(
+            &comments,
+            &[("body", "越权评论"), ("csrf_token", safety_token.as_str())],
+        )
+        .await;
+    assert_eq!(
+        status,
+        StatusCode::NOT_FOUND,
+        "another unit's task does not exist for it"
+    );
 
     // Logging out through the form ends the session.
     let (status, _) = reporter
@@ -641,9 +757,25 @@ async fn notices_and_unit_head_approval_on_the_task_page() {
         "the supervisor does not answer"
     );
     let notice = attr(&page, "#notices tr[data-notice]", "data-notice").unwrap();
+    let (_, body) = supervisor.get("/").await;
+    assert_eq!(
+        texts(&html(&body), "#open-notices td:nth-child(3)"),
+        vec!["六月进展未报送"],
+        "open notices are on the board"
+    );
 
-    // The addressed unit answers; the supervisor closes.
+    // The addressed unit sees it on its home, answers; the supervisor closes.
     let mut personnel = browser_login(&app, "personnel_reporter", 4).await;
+    let (_, body) = personnel.get("/").await;
+    let home = html(&body);
+    assert_eq!(
+        texts(&home, "#unit-notices td:nth-child(3)"),
+        vec!["六月进展未报送"]
+    );
+    assert_eq!(
+        attr(&home, "#unit-notices a", "href"),
+        Some(format!("/tasks/{third}"))
+    );
     let (_, body) = personnel.get(&format!("/tasks/{third}")).await;
     let answer_token = attr(
         &html(&body),
@@ -665,6 +797,34 @@ async fn notices_and_unit_head_approval_on_the_task_page() {
         )
         .await;
     assert_eq!(status, StatusCode::SEE_OTHER);
+    // The supervisor logged in before (through the API): the board tells what others did since.
+    let (_, body) = supervisor.get("/").await;
+    let board = html(&body);
+    assert!(
+        texts(&board, "h2")
+            .iter()
+            .any(|h| h.starts_with("自上次登录")),
+        "{:?}",
+        texts(&board, "h2")
+    );
+    assert_eq!(
+        texts(&board, "#changes td:nth-child(2)"),
+        vec!["personnel_reporter"],
+        "only others' changes: {:?}",
+        texts(&board, "#changes tr")
+    );
+    assert_eq!(
+        texts(&board, "#changes td:nth-child(3)"),
+        vec!["回复督办单"]
+    );
+    assert_eq!(
+        attr(&board, "#changes a", "href"),
+        Some(format!("/tasks/{third}"))
+    );
+    assert_eq!(
+        texts(&board, "#open-notices td:nth-child(5)"),
+        vec!["已回复"]
+    );
     let mut basic = browser_login(&app, "basic_reporter", 5).await;
     let (_, body) = basic.get("/").await;
     let basic_token = attr(
@@ -697,6 +857,11 @@ async fn notices_and_unit_head_approval_on_the_task_page() {
             closed["items"][0]["response"].as_str()
         ),
         (Some("closed"), Some("已安排专人报送"))
+    );
+    let (_, body) = supervisor.get("/").await;
+    assert!(
+        texts(&html(&body), "#open-notices").is_empty(),
+        "closed notices leave the board"
     );
 
     // With unit-head review on, the head approves before the supervisor may accept.
