@@ -50,6 +50,7 @@ pub fn routes() -> axum::Router<AppState> {
         .route("/plans/{id}/review", get(review_page))
         .route("/plans/{id}/review/units", post(review_unit))
         .route("/plans/{id}/review/targets/{target}", post(review_target))
+        .route("/plans/{id}/review/tasks/{task}", post(review_task))
         .route("/plans/{id}/review/publish", post(review_publish))
         .route("/plans/{id}/review/settings", post(review_settings))
         .route("/logout", post(logout))
@@ -1798,9 +1799,12 @@ struct ReviewTask {
     id: i64,
     number: i64,
     heading: String,
+    objective: String,
     lead: String,
     co: String,
+    /// The deadline as written (6月底前) and as a date, when one was read.
     deadline: String,
+    deadline_date: String,
     targets: Vec<ReviewTarget>,
 }
 
@@ -1924,9 +1928,11 @@ async fn review_page(
             id: t.id,
             number: t.number,
             heading: t.heading.clone(),
+            objective: t.objective.clone().unwrap_or_default(),
             lead: unit_names(&t.lead_units),
             co: unit_names(&t.co_units),
             deadline: t.deadline_text.clone().unwrap_or_default(),
+            deadline_date: t.deadline.clone().unwrap_or_default(),
             targets: t
                 .targets
                 .iter()
@@ -2024,6 +2030,117 @@ async fn review_unit(
 struct TargetForm {
     csrf_token: String,
     annual_value: String,
+    #[serde(default)]
+    indicator: String,
+    #[serde(default)]
+    unit: String,
+}
+
+#[derive(Deserialize)]
+struct TaskEditForm {
+    csrf_token: String,
+    /// `save`, `delete` or `merge_previous` (并入上一项).
+    op: String,
+    #[serde(default)]
+    heading: String,
+    #[serde(default)]
+    objective: String,
+    #[serde(default)]
+    deadline: String,
+    #[serde(default)]
+    deadline_text: String,
+    /// Unit names separated by 、 or commas, as a clerk types them.
+    #[serde(default)]
+    lead: String,
+    #[serde(default)]
+    co: String,
+}
+
+/// Unit names typed by the reviewer, matched like the names in an imported plan.
+fn resolve_units(
+    text: &str,
+    field: &str,
+    units: &[luoshi_domain::units::KnownUnit],
+) -> Result<Vec<i64>, String> {
+    split_list(text)
+        .iter()
+        .map(|name| {
+            luoshi_domain::units::match_name(name, units)
+                .unit()
+                .ok_or_else(|| {
+                    format!("{field}“{name}”不是已登记的单位：请先对应或在管理页面添加该单位")
+                })
+        })
+        .collect()
+}
+
+/// Edits one task of the plan under review: save its fields, delete it, or merge it into
+/// the task before it.
+async fn review_task(
+    State(state): State<AppState>,
+    Viewer(caller): Viewer,
+    Path((id, task)): Path<(i64, i64)>,
+    Form(form): Form<TaskEditForm>,
+) -> PageResult {
+    caller.check_form_token(&form.csrf_token)?;
+    ApiError::check(decide(&caller.actor, Action::ManagePlans), "计划")?;
+    let plan = state.store.plan(caller.actor.organization_id, id).await?;
+    let store = &state.store;
+    let message = |e: luoshi_store::StoreError| ApiError::from(e).message;
+    let result: Result<(), String> = match form.op.as_str() {
+        "save" => {
+            let known: Vec<luoshi_domain::units::KnownUnit> = store
+                .units(caller.actor.organization_id)
+                .await?
+                .into_iter()
+                .map(|u| luoshi_domain::units::KnownUnit {
+                    id: u.id,
+                    name: u.name,
+                    abbreviations: u.abbreviations,
+                })
+                .collect();
+            match (
+                resolve_units(&form.lead, "牵头单位", &known),
+                resolve_units(&form.co, "配合单位", &known),
+            ) {
+                (Ok(lead), Ok(co)) => {
+                    let input = luoshi_store::TaskInput {
+                        heading: Some(form.heading.trim().to_string()),
+                        objective: Some(form.objective.trim().to_string()),
+                        deadline: Some(form.deadline.trim().to_string()),
+                        deadline_text: Some(form.deadline_text.trim().to_string()),
+                        lead_units: Some(lead),
+                        co_units: Some(co),
+                        ..Default::default()
+                    };
+                    store
+                        .update_task(&caller.audit, &plan, task, &input)
+                        .await
+                        .map(drop)
+                        .map_err(message)
+                }
+                (Err(e), _) | (_, Err(e)) => Err(e),
+            }
+        }
+        "delete" => store
+            .delete_task(&caller.audit, &plan, task)
+            .await
+            .map_err(message),
+        "merge_previous" => {
+            let tasks = store.plan_tasks(plan.id).await?;
+            match tasks.iter().position(|t| t.id == task) {
+                Some(at) if at > 0 => store
+                    .merge_tasks(&caller.audit, &plan, tasks[at - 1].id, &[task])
+                    .await
+                    .map(drop)
+                    .map_err(message),
+                Some(_) => Err("第一项任务没有上一项可以并入".into()),
+                None => return Err(ApiError::not_found("任务").into()),
+            }
+        }
+        other => Err(format!("不支持的操作“{other}”")),
+    };
+    Ok(back_to_review(id, result.err()))
 }
 
 async fn review_target(
@@ -2041,8 +2158,11 @@ async fn review_target(
             Some(format!("目标值“{}”不是数字", form.annual_value)),
         ));
     };
+    let text = |t: &str| Some(t.trim().to_string()).filter(|t| !t.is_empty());
     let input = luoshi_store::TargetInput {
         annual_value: Some(value),
+        indicator: text(&form.indicator),
+        unit: text(&form.unit),
         ..Default::default()
     };
     let result = state

@@ -1070,6 +1070,127 @@ async fn administration_pages_set_up_units_users_and_rules() {
 }
 
 #[tokio::test]
+async fn the_review_screen_edits_merges_and_deletes_tasks() {
+    let app = TestApp::start(Backend::Sqlite, june_28()).await.unwrap();
+    bureau(&app).await;
+    let mut supervisor = app.login("supervisor", 1).await;
+    let (_, body) = supervisor
+        .upload("/api/v1/plans", "plan.txt", PLAN_TEXT.as_bytes())
+        .await;
+    let plan = body["plan"]["id"].as_i64().unwrap();
+    let tasks = |detail: &Value| -> Vec<(i64, String)> {
+        detail["tasks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|t| {
+                (
+                    t["id"].as_i64().unwrap(),
+                    t["heading"].as_str().unwrap().to_string(),
+                )
+            })
+            .collect()
+    };
+    let (_, detail) = supervisor.get(&format!("/api/v1/plans/{plan}")).await;
+    let before = tasks(&detail);
+    let mut browser = browser_login(&app, "supervisor", 2).await;
+    let review = format!("/plans/{plan}/review");
+    let (_, body) = browser.get(&review).await;
+    let page = html(&body);
+    let token = attr(&page, "form.task-edit input[name=csrf_token]", "value").unwrap();
+    let second = format!("/plans/{plan}/review/tasks/{}", before[1].0);
+    assert_eq!(
+        attr(
+            &page,
+            &format!("form.task-edit[action='{second}'] input[name=lead]"),
+            "value"
+        )
+        .as_deref(),
+        Some("基础教育科"),
+        "the form starts from what was read"
+    );
+    let edit = |lead: &'static str| {
+        vec![
+            ("csrf_token", token.clone()),
+            ("op", "save".to_string()),
+            ("heading", "提升幼儿园保教质量".to_string()),
+            ("objective", "保教质量评估全覆盖".to_string()),
+            ("lead", lead.to_string()),
+            ("co", "计划财务科".to_string()),
+            ("deadline_text", "9月底前".to_string()),
+            ("deadline", "2026-09-30".to_string()),
+        ]
+    };
+    let fields = edit("教研室");
+    let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    browser.form(&second, &fields).await;
+    let location = browser.location.clone().unwrap();
+    let (_, body) = browser.get(&location).await;
+    assert!(
+        texts(&html(&body), "p.error")[0].contains("教研室"),
+        "an unknown unit is named"
+    );
+    let fields = edit("基教科");
+    let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    browser.form(&second, &fields).await;
+    assert_eq!(browser.location.as_deref(), Some(review.as_str()));
+    let (_, detail) = supervisor.get(&format!("/api/v1/plans/{plan}")).await;
+    let edited = &detail["tasks"][1];
+    assert_eq!(
+        (
+            edited["heading"].as_str(),
+            edited["deadline"].as_str(),
+            edited["deadline_text"].as_str(),
+            edited["objective"].as_str(),
+        ),
+        (
+            Some("提升幼儿园保教质量"),
+            Some("2026-09-30"),
+            Some("9月底前"),
+            Some("保教质量评估全覆盖")
+        )
+    );
+    assert_eq!(edited["co_units"][0]["unit_name"], "计划财务科");
+
+    // Task 3 merges into task 2; task 4 is deleted.
+    let third = format!("/plans/{plan}/review/tasks/{}", before[2].0);
+    browser
+        .form(&third, &[("csrf_token", &token), ("op", "merge_previous")])
+        .await;
+    assert_eq!(browser.location.as_deref(), Some(review.as_str()));
+    let fourth = format!("/plans/{plan}/review/tasks/{}", before[3].0);
+    browser
+        .form(&fourth, &[("csrf_token", &token), ("op", "delete")])
+        .await;
+    let (_, detail) = supervisor.get(&format!("/api/v1/plans/{plan}")).await;
+    let after = tasks(&detail);
+    assert_eq!(after.len(), 2, "{after:?}");
+    assert_eq!(after[1].0, before[1].0, "the earlier task is kept");
+    let first = format!("/plans/{plan}/review/tasks/{}", before[0].0);
+    browser
+        .form(&first, &[("csrf_token", &token), ("op", "merge_previous")])
+        .await;
+    assert!(
+        browser.location.clone().unwrap().contains("error="),
+        "nothing before the first"
+    );
+    let (status, _) = browser
+        .form(&first, &[("csrf_token", "forged"), ("op", "delete")])
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let mut reporter = browser_login(&app, "basic_reporter", 3).await;
+    let (_, body) = reporter.get("/").await;
+    let reporter_token = attr(&html(&body), "input[name=csrf_token]", "value").unwrap();
+    let (status, _) = reporter
+        .form(&first, &[("csrf_token", &reporter_token), ("op", "delete")])
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "reporters do not edit plans");
+    let (_, detail) = supervisor.get(&format!("/api/v1/plans/{plan}")).await;
+    assert_eq!(tasks(&detail).len(), 2, "refused edits change nothing");
+    app.stop().await;
+}
+
+#[tokio::test]
 async fn the_review_screen_sets_the_reporting_cycle() {
     let app = TestApp::start(Backend::Sqlite, june_28()).await.unwrap();
     bureau(&app).await;
