@@ -1069,15 +1069,20 @@ async fn administration_pages_set_up_units_users_and_rules() {
     app.stop().await;
 }
 
-#[tokio::test]
-async fn the_review_screen_edits_merges_and_deletes_tasks() {
-    let app = TestApp::start(Backend::Sqlite, june_28()).await.unwrap();
-    bureau(&app).await;
+/// A bureau with [`PLAN_TEXT`] uploaded as a draft: the supervisor's API client and the plan.
+async fn draft_plan(app: &TestApp) -> (Client, i64) {
+    bureau(app).await;
     let mut supervisor = app.login("supervisor", 1).await;
     let (_, body) = supervisor
         .upload("/api/v1/plans", "plan.txt", PLAN_TEXT.as_bytes())
         .await;
-    let plan = body["plan"]["id"].as_i64().unwrap();
+    (supervisor, body["plan"]["id"].as_i64().unwrap())
+}
+
+#[tokio::test]
+async fn the_review_screen_edits_merges_and_deletes_tasks() {
+    let app = TestApp::start(Backend::Sqlite, june_28()).await.unwrap();
+    let (mut supervisor, plan) = draft_plan(&app).await;
     let tasks = |detail: &Value| -> Vec<(i64, String)> {
         detail["tasks"]
             .as_array()
@@ -1193,12 +1198,7 @@ async fn the_review_screen_edits_merges_and_deletes_tasks() {
 #[tokio::test]
 async fn the_review_screen_sets_the_reporting_cycle() {
     let app = TestApp::start(Backend::Sqlite, june_28()).await.unwrap();
-    bureau(&app).await;
-    let mut supervisor = app.login("supervisor", 1).await;
-    let (_, body) = supervisor
-        .upload("/api/v1/plans", "plan.txt", PLAN_TEXT.as_bytes())
-        .await;
-    let plan = body["plan"]["id"].as_i64().unwrap();
+    let (mut supervisor, plan) = draft_plan(&app).await;
     let mut browser = browser_login(&app, "supervisor", 2).await;
     let (_, body) = browser.get(&format!("/plans/{plan}/review")).await;
     let token = attr(
