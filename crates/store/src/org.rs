@@ -317,6 +317,23 @@ impl Store {
         rows.into_iter().map(Unit::try_from).collect()
     }
 
+    /// The organization's units as the name matcher sees them (names and abbreviations).
+    pub async fn known_units(
+        &self,
+        organization_id: i64,
+    ) -> Result<Vec<luoshi_domain::units::KnownUnit>> {
+        Ok(self
+            .units(organization_id)
+            .await?
+            .into_iter()
+            .map(|u| luoshi_domain::units::KnownUnit {
+                id: u.id,
+                name: u.name,
+                abbreviations: u.abbreviations,
+            })
+            .collect())
+    }
+
     /// A unit of the given organization; units of others are not found.
     pub async fn unit_in(&self, organization_id: i64, id: i64) -> Result<Unit> {
         let row: Option<UnitRow> = sqlx::query_as(&format!(

@@ -376,16 +376,7 @@ impl Store {
         draft: &DraftPlan,
         source: &ImportSource,
     ) -> Result<Plan> {
-        let known: Vec<KnownUnit> = self
-            .units(organization_id)
-            .await?
-            .into_iter()
-            .map(|u| KnownUnit {
-                id: u.id,
-                name: u.name,
-                abbreviations: u.abbreviations,
-            })
-            .collect();
+        let known = self.known_units(organization_id).await?;
         let mut tx = self.write.begin().await?;
         let at = now();
         let (plan_id,): (i64,) = sqlx::query_as(
@@ -458,16 +449,7 @@ impl Store {
                 "已发布的计划不能整体替换，请在审核页面逐项修改".into(),
             ));
         }
-        let known: Vec<KnownUnit> = self
-            .units(organization_id)
-            .await?
-            .into_iter()
-            .map(|u| KnownUnit {
-                id: u.id,
-                name: u.name,
-                abbreviations: u.abbreviations,
-            })
-            .collect();
+        let known = self.known_units(organization_id).await?;
         let mut tx = self.write.begin().await?;
         for statement in [
             "DELETE FROM task_units WHERE task_id IN (SELECT id FROM tasks WHERE plan_id = $1)",

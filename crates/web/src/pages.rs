@@ -707,16 +707,7 @@ async fn my_tasks(state: &AppState, caller: &Caller) -> PageResult {
         };
         state.store.reports(&filter, Paging::all()).await?.items
     };
-    // The newest version of each task's report for each period.
-    let mut latest: HashMap<(i64, &str), &luoshi_store::Report> = HashMap::new();
-    for report in &reports {
-        let entry = latest
-            .entry((report.task_id, report.period.as_str()))
-            .or_insert(report);
-        if report.version > entry.version {
-            *entry = report;
-        }
-    }
+    let latest = newest_versions(&reports);
     let label = |task_id: i64, period: &str| {
         cycles
             .get(&task_id)
@@ -1138,22 +1129,30 @@ async fn task_page(
     }))
 }
 
-/// Per target, the actuals a chart draws: the latest delivered version of each period's
-/// report, at the month its period ends.
-fn chart_actuals(reports: &[luoshi_store::Report], cycle: Cycle) -> HashMap<i64, Vec<(u32, f64)>> {
-    let mut latest: HashMap<&str, &luoshi_store::Report> = HashMap::new();
+/// The newest version of each task's report for each period.
+fn newest_versions<'a>(
+    reports: impl IntoIterator<Item = &'a luoshi_store::Report>,
+) -> HashMap<(i64, &'a str), &'a luoshi_store::Report> {
+    let mut latest: HashMap<(i64, &str), &luoshi_store::Report> = HashMap::new();
     for report in reports {
-        let delivered = ReportState::parse(&report.state).is_ok_and(ReportState::is_delivered);
-        if !delivered {
-            continue;
-        }
-        let entry = latest.entry(report.period.as_str()).or_insert(report);
+        let entry = latest
+            .entry((report.task_id, report.period.as_str()))
+            .or_insert(report);
         if report.version > entry.version {
             *entry = report;
         }
     }
+    latest
+}
+
+/// Per target, the actuals a chart draws: the latest delivered version of each period's
+/// report, at the month its period ends.
+fn chart_actuals(reports: &[luoshi_store::Report], cycle: Cycle) -> HashMap<i64, Vec<(u32, f64)>> {
+    let delivered = reports
+        .iter()
+        .filter(|r| ReportState::parse(&r.state).is_ok_and(ReportState::is_delivered));
     let mut actuals: HashMap<i64, Vec<(u32, f64)>> = HashMap::new();
-    for report in latest.values() {
+    for report in newest_versions(delivered).values() {
         let Ok(period) = Period::parse(cycle, &report.period) else {
             continue;
         };
@@ -2089,16 +2088,7 @@ async fn review_task(
     let message = |e: luoshi_store::StoreError| ApiError::from(e).message;
     let result: Result<(), String> = match form.op.as_str() {
         "save" => {
-            let known: Vec<luoshi_domain::units::KnownUnit> = store
-                .units(caller.actor.organization_id)
-                .await?
-                .into_iter()
-                .map(|u| luoshi_domain::units::KnownUnit {
-                    id: u.id,
-                    name: u.name,
-                    abbreviations: u.abbreviations,
-                })
-                .collect();
+            let known = store.known_units(caller.actor.organization_id).await?;
             match (
                 resolve_units(&form.lead, "牵头单位", &known),
                 resolve_units(&form.co, "配合单位", &known),
