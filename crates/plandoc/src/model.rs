@@ -146,6 +146,67 @@ pub struct Task {
     pub body: String,
     #[serde(default)]
     pub span: Span,
+    /// Why the item was read as a task, and whether a person should check it first.
+    #[serde(default)]
+    pub confidence: Confidence,
+    /// How the units were found; `None` when the task names none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub units_confidence: Option<Confidence>,
+}
+
+/// Why the extractor read a part as it did (which rule) and whether it is sure: the review
+/// screen and the import summary put the uncertain ones first.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Confidence {
+    pub rule: Rule,
+    /// True when a person should look at this before publishing (需核对).
+    #[serde(default)]
+    pub check: bool,
+}
+
+/// The rules behind each reading.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Rule {
+    /// The only numbered level below the sections holds the tasks.
+    #[default]
+    OnlyLevel,
+    /// Tasks are the level where the responsible units are written.
+    LevelWithUnits,
+    /// No units to go by: the level directly below the sections.
+    FirstLevelBelowSections,
+    /// Items numbered across their group headings were read as the tasks.
+    NumberedAcrossGroups,
+    /// The document has one numbered level: each item is a task.
+    TopLevelOnly,
+    /// Targets stated before or between the tasks (主要目标), gathered as task 0.
+    OutsideTasks,
+    /// Units after a label (责任单位：…).
+    LabelledUnits,
+    /// Units as a bracket of names closing the task's text (（基教科牵头，财务科配合）).
+    BracketOfNames,
+    /// Units written once for the whole section.
+    SectionUnits,
+    /// A number with its unit and the phrase that names what is counted.
+    StatedTarget,
+}
+
+impl Rule {
+    /// The reviewer's words for the rule.
+    pub fn zh(self) -> &'static str {
+        match self {
+            Rule::OnlyLevel => "按编号层级识别",
+            Rule::LevelWithUnits => "按写有责任单位的层级识别",
+            Rule::FirstLevelBelowSections => "文中未写责任单位，按一级标题下的第一层编号识别",
+            Rule::NumberedAcrossGroups => "按跨小标题连续编号的层级识别",
+            Rule::TopLevelOnly => "全文只有一层编号，每项按一项任务识别",
+            Rule::OutsideTasks => "写在任务之外的目标，归入“主要目标”",
+            Rule::LabelledUnits => "按“责任单位”等标注识别",
+            Rule::BracketOfNames => "按句末括号内的单位名称识别",
+            Rule::SectionUnits => "本部分统一写明的责任单位，适用于其中各项任务",
+            Rule::StatedTarget => "按数字、计量单位和指标名称识别",
+        }
+    }
 }
 
 /// A time limit written in the text (年内, 6月底前, 秋季学期).
@@ -199,6 +260,9 @@ pub struct Target {
     pub cmp: Comparator,
     #[serde(default)]
     pub span: Span,
+    /// Why this was read as a target and whether to check it (no clear indicator, say).
+    #[serde(default)]
+    pub confidence: Confidence,
 }
 
 /// A quantified result reported by a summary, under its section.
@@ -231,6 +295,8 @@ pub enum WarningCode {
     NoTasks,
     /// The year in the title and the year the body is about differ.
     YearMismatch,
+    /// A reading the extractor is unsure of: a person should check it first.
+    NeedsCheck,
 }
 
 /// Serializes whole numbers without a fraction (8640, not 8640.0) so output reads like the gold.

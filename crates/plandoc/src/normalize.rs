@@ -28,6 +28,38 @@ static GLUED_TITLE: LazyLock<Regex> = LazyLock::new(|| {
     .expect("valid regex")
 });
 
+/// A heading or item marker run into the sentence before it, as on web pages that lost
+/// their paragraphs: the split falls after the punctuation.
+static RUN_IN_MARKER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"[。；！？）)〕】](?:[一二三四五六七八九十]{1,3}、|[（(][一二三四五六七八九十]{1,3}[）)]|\d{1,3}\s?[.．、﹒]\s?[\p{Han}“《（]|[（(]\d{1,3}[）)]\s?\p{Han}|第[一二三四五六七八九十]{1,3}部分)",
+    )
+    .expect("valid regex")
+});
+
+/// An Arabic item marker glued to the words before it ("加强党建1.强化学习"); only split in
+/// run-in lines, where paragraphs were lost.
+static GLUED_ARABIC: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"\p{Han}\d{1,3}\s?[.．、﹒]\s?\p{Han}|[科股处室办心局委][二三四五六七八九十]{1,2}、",
+    )
+    .expect("valid regex")
+});
+
+/// Lines this long hold several paragraphs that lost their breaks.
+const RUN_IN_LINE: usize = 600;
+
+/// Pinyin that some web pages put in brackets after a character: 經(jīng)費.
+static PINYIN: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(\p{Han})[(（]([a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿ]{1,7})[)）]")
+        .expect("valid regex")
+});
+
+/// The title words that end a title glued to its body.
+static TITLE_END: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"工作要点|工作要點|工作计划|工作計劃|工作总结|工作總結").expect("valid regex")
+});
+
 static BOOKMARK: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"\[bookmark:[^\]]{0,80}\]").expect("valid regex"));
 
@@ -52,10 +84,16 @@ pub fn starts_with_marker(line: &str) -> bool {
 pub fn normalize(raw: &str, from_pdf: bool) -> String {
     let cleaned = clean_chars(raw);
     let cleaned = BOOKMARK.replace_all(&cleaned, "");
+    let cleaned = strip_pinyin(&cleaned);
+    let cleaned = text_tables(&cleaned);
     let pdf_like = from_pdf || spaced_cjk(&cleaned);
     let mut lines: Vec<String> = Vec::new();
     for line in cleaned.split('\n') {
-        for piece in split_inline(line.trim(), pdf_like) {
+        let pieces: Vec<&str> = split_inline(line.trim(), pdf_like)
+            .into_iter()
+            .flat_map(split_run_in)
+            .collect();
+        for piece in pieces {
             let piece = squeeze_spaces(piece.trim(), pdf_like);
             if piece.is_empty() || (pdf_like && PAGE_NUMBER.is_match(&piece)) {
                 continue;
@@ -141,6 +179,128 @@ fn split_inline(line: &str, pdf_like: bool) -> Vec<&str> {
     pieces
 }
 
+/// The cells of a line copied from a table: cells separated by tabs or by `|` (as web
+/// pages and text exports print them), at least two.
+fn table_cells(line: &str) -> Option<Vec<String>> {
+    let line = line.trim();
+    let cells: Vec<String> = if line.starts_with('|') || line.starts_with('｜') {
+        line.trim_matches(['|', '｜'])
+            .split(['|', '｜'])
+            .map(|c| c.trim().to_string())
+            .collect()
+    } else if line.contains('\t') {
+        line.split('\t').map(|c| c.trim().to_string()).collect()
+    } else {
+        return None;
+    };
+    (cells.len() >= 2 || line.starts_with(['|', '｜'])).then_some(cells)
+}
+
+/// Lays out runs of table rows in plain text the way tables of .docx files are laid out
+/// (a 责任分解表 becomes numbered tasks with their units), so every format reads alike.
+fn text_tables(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.contains(['\t', '|', '｜']) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut rows: Vec<Vec<String>> = Vec::new();
+    let mut sections = 0u32;
+    let flush = |rows: &mut Vec<Vec<String>>, out: &mut String, sections: &mut u32| {
+        if rows.len() >= 2 {
+            let laid = crate::read::tables::layout(rows, *sections);
+            *sections += laid
+                .lines()
+                .filter(|l| crate::numerals::starts_with_section_numeral(l))
+                .count() as u32;
+            out.push_str(&laid);
+        } else {
+            for row in rows.iter() {
+                out.push_str(&row.join("\t"));
+                out.push('\n');
+            }
+        }
+        rows.clear();
+    };
+    for line in text.split('\n') {
+        match table_cells(line) {
+            Some(cells) => rows.push(cells),
+            None => {
+                flush(&mut rows, &mut out, &mut sections);
+                if crate::numerals::starts_with_section_numeral(line.trim()) {
+                    sections += 1;
+                }
+                out.push_str(line);
+                out.push('\n');
+            }
+        }
+    }
+    flush(&mut rows, &mut out, &mut sections);
+    std::borrow::Cow::Owned(out)
+}
+
+/// The largest char boundary of `s` at or below `at`.
+fn char_floor(s: &str, at: usize) -> usize {
+    let mut at = at.min(s.len());
+    while !s.is_char_boundary(at) {
+        at -= 1;
+    }
+    at
+}
+
+/// Drops pinyin glosses (經(jīng)費 → 經費); a bracket after a character holding only
+/// lower-case Latin letters with a tone mark, or a short syllable, is one.
+fn strip_pinyin(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.contains(['(', '（']) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    PINYIN.replace_all(text, |c: &regex::Captures<'_>| {
+        let syllable = &c[2];
+        let toned = !syllable.is_ascii();
+        if toned || syllable.len() <= 6 {
+            c[1].to_string()
+        } else {
+            c[0].to_string()
+        }
+    })
+}
+
+/// Splits a line where a marker runs into the sentence before it, and after a title
+/// glued to a long body.
+fn split_run_in(line: &str) -> Vec<&str> {
+    let mut pieces = Vec::new();
+    let mut rest = line;
+    if rest.len() > RUN_IN_LINE
+        && let Some(m) = TITLE_END.find(&rest[..char_floor(rest, 240)])
+        && !rest[m.end()..].starts_with(['的', '》', '”', '"', '(', '（', '通'])
+        && !rest[..m.start()].contains(['。', '《'])
+    {
+        pieces.push(&rest[..m.end()]);
+        rest = &rest[m.end()..];
+    }
+    let mut cuts: Vec<usize> = RUN_IN_MARKER
+        .find_iter(rest)
+        .map(|m| m.start() + rest[m.start()..].chars().next().map_or(0, char::len_utf8))
+        .collect();
+    if rest.len() > RUN_IN_LINE {
+        cuts.extend(
+            GLUED_ARABIC
+                .find_iter(rest)
+                .filter(|m| !rest[m.start()..].starts_with('第'))
+                .map(|m| m.start() + rest[m.start()..].chars().next().map_or(0, char::len_utf8)),
+        );
+        cuts.sort_unstable();
+    }
+    let mut start = 0;
+    for cut in cuts {
+        if cut > start && cut < rest.len() {
+            pieces.push(&rest[start..cut]);
+            start = cut;
+        }
+    }
+    pieces.push(&rest[start..]);
+    pieces
+}
+
 /// Drops spaces next to Chinese characters when the text is PDF-like (they are artifacts);
 /// otherwise only folds runs of spaces into one.
 fn squeeze_spaces(line: &str, pdf_like: bool) -> String {
@@ -162,7 +322,23 @@ fn squeeze_spaces(line: &str, pdf_like: bool) -> String {
             let drop = match (before, after) {
                 (None, _) | (_, None) => true,
                 (Some(b), Some(a)) => {
+                    // 学位 960 个: a space between a figure and a word is an artefact,
+                    // except after a bare item number opening the line ("4 加强…").
+                    let figure = (b.is_ascii_digit() && is_cjk_like(a)
+                        || is_cjk_like(b) && a.is_ascii_digit())
+                        && !out.chars().all(|c| c.is_ascii_digit());
+                    // 2 160个: thousands set apart by a space.
+                    let grouped = b.is_ascii_digit()
+                        && chars[j..]
+                            .iter()
+                            .take(3)
+                            .filter(|c| c.is_ascii_digit())
+                            .count()
+                            == 3
+                        && !chars.get(j + 3).is_some_and(|c| c.is_ascii_digit());
                     pdf_like && (is_cjk_like(b) || is_cjk_like(a))
+                        || figure
+                        || grouped
                         || (is_cjk_punct_strict(b) || is_cjk_punct_strict(a))
                 }
             };

@@ -9,6 +9,7 @@
 
 mod deadlines;
 mod meta;
+mod structure;
 pub mod targets;
 pub mod units;
 
@@ -17,8 +18,10 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use crate::model::{
-    Document, DocumentKind, ResultItem, Section, Span, Target, Task, Warning, WarningCode,
+    Confidence, Document, DocumentKind, ResultItem, Rule, Section, Span, Target, Task, Warning,
+    WarningCode,
 };
+use structure::{Structure, Style, TaskBlock, marker};
 use units::Role;
 
 /// One line of the text with its byte range (newline excluded).
@@ -29,32 +32,6 @@ struct Line<'a> {
     folded: &'a str,
 }
 
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
-enum Level {
-    Section,
-    ParenChinese,
-    Arabic,
-}
-
-/// A heading or item marker at the start of a line: its level, number and where the text
-/// after it begins (bytes into the line).
-#[derive(Clone, Copy, Debug)]
-struct Marker {
-    level: Level,
-    no: u32,
-    body: usize,
-}
-
-static SECTION: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(?:第(?P<a>[一二三四五六七八九十]{1,3})部分[、，:：\s]*|(?P<b>[一二三四五六七八九十]{1,3})\s*[、.．]\s*)")
-        .expect("valid regex")
-});
-static PAREN_CHINESE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^[（(](?P<n>[一二三四五六七八九十]{1,3})[）)]\s*[、.．]?\s*").expect("valid regex")
-});
-static ARABIC: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(?P<n>[0-9０-９]{1,3})\s*(?:[.．、]|[）)])\s*").expect("valid regex")
-});
 static LABEL_OBJECTIVE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?:目标任务|任务目标|工作目标|主要目标)\s*[：:]").expect("valid regex")
 });
@@ -70,52 +47,6 @@ static FOOTER: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^(?:上一篇|下一篇|相关链接|相关文章|附件下载|分享到|【打印|打印本页|关闭窗口|版权所有|Copyright|主办单位|网站标识码|扫一扫|.{0,40}ICP备)")
         .expect("valid regex")
 });
-
-fn marker(line: &str) -> Option<Marker> {
-    let first = line.chars().next()?;
-    if !(first.is_ascii_digit()
-        || ('０'..='９').contains(&first)
-        || "（(第".contains(first)
-        || crate::numerals::is_numeral_char(first))
-    {
-        return None;
-    }
-    let digits = |s: &str| -> Option<u32> {
-        let ascii: String = s.chars().filter_map(crate::numerals::ascii_digit).collect();
-        ascii
-            .parse()
-            .ok()
-            .or_else(|| crate::numerals::parse_chinese(s).map(|v| v as u32))
-    };
-    if let Some(c) = SECTION.captures(line) {
-        let n = c.name("a").or(c.name("b")).expect("numeral");
-        return Some(Marker {
-            level: Level::Section,
-            no: digits(n.as_str())?,
-            body: c.get(0).expect("match").end(),
-        });
-    }
-    if let Some(c) = PAREN_CHINESE.captures(line) {
-        return Some(Marker {
-            level: Level::ParenChinese,
-            no: digits(&c["n"])?,
-            body: c.get(0).expect("match").end(),
-        });
-    }
-    if let Some(c) = ARABIC.captures(line) {
-        let end = c.get(0).expect("match").end();
-        let next = line[end..].chars().next();
-        if next.is_some_and(|n| n.is_ascii_digit() || n == '%') {
-            return None;
-        }
-        return Some(Marker {
-            level: Level::Arabic,
-            no: digits(&c["n"])?,
-            body: end,
-        });
-    }
-    None
-}
 
 /// Extracts every document in `original`, matching on `folded` (same byte offsets).
 pub fn documents(original: &str, folded: &str) -> Vec<Document> {
@@ -164,12 +95,16 @@ struct Bounds {
 }
 
 static TITLE_WORD: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"工作要点|工作计划|工作总结|工作安排|要点$").expect("valid regex")
-});
-static TITLE_EXCLUDED: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"[。；《》]|关于|印发|通知|^(?:上一篇|下一篇|相关|附件[：:]|来源|当前位置|【(?:应急|相关))")
+    Regex::new(r"工作要点|工作计划|工作总结|工作安排|任务分解表|任务清单|重点工作|办实事项目|要点$")
         .expect("valid regex")
 });
+static TITLE_EXCLUDED: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"[。；《》>＞»›|｜]|[：:]$|如下|关于|印发|通知|^(?:上一篇|下一篇|相关|附件[：:]|来源|当前位置|【(?:应急|相关))")
+        .expect("valid regex")
+});
+/// A title that a document library prints as its file name: …工作要点.docx.
+static FILE_SUFFIX: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\.(?:docx?|pdf|wps|txt)$").expect("valid regex"));
 static BRACKET_PREFIX: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^【[^】]{0,10}】").expect("valid regex"));
 
@@ -179,6 +114,7 @@ fn title_kind(line: &str) -> Option<DocumentKind> {
         return None;
     }
     let line = BRACKET_PREFIX.replace(line.trim(), "");
+    let line = FILE_SUFFIX.replace(&line, "");
     if line.chars().count() > 60 || TITLE_EXCLUDED.is_match(&line) || marker(&line).is_some() {
         return None;
     }
@@ -197,7 +133,7 @@ fn document_bounds(lines: &[Line<'_>]) -> Vec<Bounds> {
     let mut bounds: Vec<Bounds> = Vec::new();
     let mut has_section = false;
     for (i, line) in lines.iter().enumerate() {
-        if marker(line.folded).is_some_and(|m| m.level == Level::Section) {
+        if marker(line.folded).is_some_and(|m| matches!(m.style, Style::Section | Style::Part)) {
             has_section = true;
             continue;
         }
@@ -208,7 +144,9 @@ fn document_bounds(lines: &[Line<'_>]) -> Vec<Bounds> {
             .iter()
             .take(6)
             .take_while(|l| title_kind(l.folded).is_none())
-            .any(|l| marker(l.folded).is_some_and(|m| m.level == Level::Section));
+            .any(|l| {
+                marker(l.folded).is_some_and(|m| matches!(m.style, Style::Section | Style::Part))
+            });
         let starts_new = match bounds.last_mut() {
             Some(current) if !has_section => {
                 current.title_line = Some(i);
@@ -248,6 +186,9 @@ fn document_bounds(lines: &[Line<'_>]) -> Vec<Bounds> {
     bounds
 }
 
+/// Enough unclassified-number warnings to send the reviewer looking, not a flood.
+const MAX_NUMBER_WARNINGS: usize = 20;
+
 /// Verbs that open a new clause in this genre; where a heading has lost its full stop,
 /// the first of them after the heading's opening words marks where it really ended.
 static CLAUSE_VERB: LazyLock<Regex> = LazyLock::new(|| {
@@ -255,32 +196,57 @@ static CLAUSE_VERB: LazyLock<Regex> = LazyLock::new(|| {
         .expect("valid regex")
 });
 
-/// Enough unclassified-number warnings to send the reviewer looking, not a flood.
-const MAX_NUMBER_WARNINGS: usize = 20;
-
-/// Headings in this genre are short phrases; anything longer ran into the body.
+/// Headings in this genre are short phrases; a longer first clause ran into the body.
 const LONGEST_HEADING: usize = 25;
 
-/// Text of a heading line: after the marker, up to the first full stop.
+/// Text of a heading line as SPEC.md reads it: after the marker, up to the first full
+/// stop or the end of the line (a heading alone on its line is the whole line). Where the
+/// full stop was lost in scraping, a first clause far longer than a heading runs on into
+/// the body that follows on the line; then the heading ends where it turns to a new verb.
 fn heading(text: &Text<'_>, line: &Line<'_>, body: usize) -> String {
+    heading_read(text, line, body).0
+}
+
+/// The heading, and whether it was cut where a lost full stop was guessed.
+fn heading_read(text: &Text<'_>, line: &Line<'_>, body: usize) -> (String, bool) {
     let rest = &line.folded[body..];
     let mut cut = rest.find(['。', '！', '？']).unwrap_or(rest.len());
-    if rest[..cut].chars().count() > LONGEST_HEADING {
-        let opening = rest.char_indices().nth(6).map_or(cut, |(i, _)| i);
-        let clause = rest[..cut].find(['，', ',', '；', ';']).unwrap_or(cut);
+    let alone = rest[cut..]
+        .trim_start_matches(['。', '！', '？'])
+        .trim()
+        .is_empty();
+    let clause = rest[..cut].find(['，', ',', '；', ';']).unwrap_or(cut);
+    if !alone && rest[..clause].chars().count() > LONGEST_HEADING {
+        let opening = rest.char_indices().nth(6).map_or(clause, |(i, _)| i);
         cut = CLAUSE_VERB
-            .find_at(&rest[..cut], opening.min(cut))
-            .map(|m| m.start())
-            .filter(|at| *at <= clause)
-            .unwrap_or(clause);
+            .find_at(&rest[..clause], opening.min(clause))
+            .map_or(clause, |m| m.start());
     }
     let original = text.original(line.start + body, line.start + body + cut);
-    original
+    let title = original
         .chars()
         .filter(|c| !c.is_whitespace())
         .collect::<String>()
         .trim_end_matches(['；', ';', '：', ':', '，'])
-        .to_string()
+        .to_string();
+    let guessed = !alone && cut < rest.find(['。', '！', '？']).unwrap_or(rest.len());
+    (title, guessed)
+}
+
+/// Targets stated outside every numbered task (主要目标 blocks, section introductions).
+fn outside_targets(structure: &Structure, text: &Text<'_>) -> Vec<Target> {
+    if structure.tasks.is_empty() {
+        return Vec::new();
+    }
+    let mut found = Vec::new();
+    for &(from, to) in &structure.outside {
+        let folded = &text.folded[from..to];
+        if !folded.contains("目标") && !folded.contains("指标") {
+            continue;
+        }
+        found.extend(targets::find(folded, text.original(from, to), from));
+    }
+    found
 }
 
 fn document(text: &Text<'_>, front: &[Line<'_>], lines: &[Line<'_>], bounds: &Bounds) -> Document {
@@ -294,15 +260,20 @@ fn document(text: &Text<'_>, front: &[Line<'_>], lines: &[Line<'_>], bounds: &Bo
         .unwrap_or(body_lines.len());
     let body_lines = &body_lines[..end];
     let title_original = bounds.title_line.map(|_| {
-        BRACKET_PREFIX
-            .replace(text.original(lines[0].start, lines[0].end).trim(), "")
-            .into_owned()
+        let title = BRACKET_PREFIX.replace(text.original(lines[0].start, lines[0].end).trim(), "");
+        FILE_SUFFIX.replace(&title, "").into_owned()
     });
     let title = title_original
         .as_deref()
         .map(|t| t.chars().filter(|c| !c.is_whitespace()).collect::<String>());
     let mut warnings = Vec::new();
-    let structure = Structure::read(text, body_lines, &mut warnings);
+    let structure = Structure::read(
+        text,
+        body_lines,
+        &mut warnings,
+        bounds.kind == DocumentKind::Summary,
+        |line, body| heading(text, line, body),
+    );
     let preamble_end = structure.first_heading.unwrap_or(body_lines.len());
     let preamble = &body_lines[..preamble_end];
     let meta = meta::Meta::read(text, front, lines, title_original.as_deref(), preamble);
@@ -322,7 +293,7 @@ fn document(text: &Text<'_>, front: &[Line<'_>], lines: &[Line<'_>], bounds: &Bo
     let mut results = Vec::new();
     match bounds.kind {
         DocumentKind::Plan => {
-            let outside = structure.outside_tasks(text);
+            let outside = outside_targets(&structure, text);
             if !outside.is_empty() {
                 tasks.push(Task {
                     no: 0,
@@ -337,6 +308,11 @@ fn document(text: &Text<'_>, front: &[Line<'_>], lines: &[Line<'_>], bounds: &Bo
                     targets: outside,
                     body: String::new(),
                     span: Span::default(),
+                    confidence: Confidence {
+                        rule: Rule::OutsideTasks,
+                        check: false,
+                    },
+                    units_confidence: None,
                 });
             }
             for block in &structure.tasks {
@@ -363,7 +339,10 @@ fn document(text: &Text<'_>, front: &[Line<'_>], lines: &[Line<'_>], bounds: &Bo
                 }
                 tasks.push(task);
             }
+            inherit_section_units(text, body_lines, &structure, &mut tasks);
             unit_warnings(&tasks, &mut warnings);
+            let checks = check_warnings(&tasks, &structure);
+            warnings.splice(0..0, checks);
             if structure.tasks.is_empty() {
                 warnings.push(Warning {
                     code: WarningCode::NoTasks,
@@ -412,158 +391,10 @@ fn document(text: &Text<'_>, front: &[Line<'_>], lines: &[Line<'_>], bounds: &Bo
     }
 }
 
-/// A section as found: its number, title, heading line and where its text ends.
-struct SectionBlock {
-    no: u32,
-    title: String,
-    line: usize,
-    end_byte: usize,
-}
-
-/// A task as found: number, section, heading line, and the byte range of its text.
-struct TaskBlock {
-    no: u32,
-    section: u32,
-    line: usize,
-    body_start: usize,
-    end: usize,
-}
-
-struct Structure {
-    sections: Vec<SectionBlock>,
-    tasks: Vec<TaskBlock>,
-    first_heading: Option<usize>,
-    /// Byte ranges of text that belongs to no task (preamble, section introductions).
-    outside: Vec<(usize, usize)>,
-}
-
-impl Structure {
-    fn read(text: &Text<'_>, lines: &[Line<'_>], warnings: &mut Vec<Warning>) -> Structure {
-        let markers: Vec<Option<Marker>> = lines.iter().map(|l| marker(l.folded)).collect();
-        let first_section = markers
-            .iter()
-            .position(|m| m.is_some_and(|m| m.level == Level::Section && m.no == 1));
-        let task_level = markers
-            .iter()
-            .skip(first_section.unwrap_or(0))
-            .flatten()
-            .find(|m| m.level != Level::Section && m.no == 1)
-            .map(|m| m.level)
-            .unwrap_or(Level::Arabic);
-        let mut sections: Vec<SectionBlock> = Vec::new();
-        let mut tasks: Vec<TaskBlock> = Vec::new();
-        let mut first_heading = None;
-        let mut last_task_no = 0;
-        let mut task_section = 0;
-        let end_of = |i: usize| {
-            lines
-                .get(i)
-                .map(|l| l.start)
-                .unwrap_or_else(|| lines.last().map_or(0, |l| l.end))
-        };
-        for (i, m) in markers.iter().enumerate() {
-            let Some(m) = m else { continue };
-            let expected_section = sections.last().map_or(1, |s| s.no + 1);
-            let accepted_section = m.level == Level::Section
-                && first_section.is_some_and(|f| i >= f)
-                && (m.no == expected_section
-                    || (m.no > expected_section && m.no <= expected_section + 1));
-            if accepted_section {
-                if m.no != expected_section {
-                    warnings.push(gap_warning("一级标题", expected_section, m.no, &lines[i]));
-                }
-                if let Some(last) = sections.last_mut() {
-                    last.end_byte = lines[i].start;
-                }
-                if let Some(task) = tasks.last_mut()
-                    && task.end > lines[i].start
-                {
-                    task.end = lines[i].start;
-                }
-                first_heading.get_or_insert(i);
-                sections.push(SectionBlock {
-                    no: m.no,
-                    title: heading(text, &lines[i], m.body),
-                    line: i,
-                    end_byte: end_of(lines.len()),
-                });
-                continue;
-            }
-            if m.level != task_level || lines[i].folded[m.body..].trim().is_empty() {
-                continue;
-            }
-            let section_no = sections.last().map_or(0, |s| s.no);
-            let restart = m.no == 1 && section_no != task_section;
-            let next = last_task_no + 1;
-            let in_sequence = m.no == next || restart;
-            let small_gap = m.no > next && m.no <= next + 2;
-            if !(in_sequence || small_gap) {
-                continue;
-            }
-            if small_gap && !restart {
-                warnings.push(gap_warning("任务", next, m.no, &lines[i]));
-            }
-            if let Some(task) = tasks.last_mut() {
-                task.end = task.end.min(lines[i].start);
-            }
-            first_heading.get_or_insert(i);
-            tasks.push(TaskBlock {
-                no: m.no,
-                section: section_no,
-                line: i,
-                body_start: lines[i].start + m.body,
-                end: end_of(lines.len()),
-            });
-            last_task_no = m.no;
-            task_section = section_no;
-        }
-        let mut outside = Vec::new();
-        let doc_start = lines.first().map_or(0, |l| l.start);
-        let mut cursor = doc_start;
-        for task in &tasks {
-            let task_start = lines[task.line].start;
-            if task_start > cursor {
-                outside.push((cursor, task_start));
-            }
-            cursor = cursor.max(task.end);
-        }
-        Structure {
-            sections,
-            tasks,
-            first_heading,
-            outside,
-        }
-    }
-
-    /// Targets stated outside every numbered task (主要目标 blocks, section introductions).
-    fn outside_tasks(&self, text: &Text<'_>) -> Vec<Target> {
-        if self.tasks.is_empty() {
-            return Vec::new();
-        }
-        let mut found = Vec::new();
-        for &(from, to) in &self.outside {
-            let folded = &text.folded[from..to];
-            if !folded.contains("目标") {
-                continue;
-            }
-            found.extend(targets::find(folded, text.original(from, to), from));
-        }
-        found
-    }
-}
-
-fn gap_warning(what: &str, expected: u32, found: u32, line: &Line<'_>) -> Warning {
-    Warning {
-        code: WarningCode::NumberingGap,
-        message: format!("{what}编号不连续：应为{expected}，实为{found}"),
-        span: Some(Span::new(line.start, line.end)),
-    }
-}
-
 fn task(text: &Text<'_>, lines: &[Line<'_>], block: &TaskBlock, year: Option<i32>) -> Task {
     let line = &lines[block.line];
     let marker_body = block.body_start - line.start;
-    let title = heading(text, line, marker_body);
+    let (title, guessed_stop) = heading_read(text, line, marker_body);
     let (from, to) = (block.body_start, block.end.max(block.body_start));
     let folded = &text.folded[from..to];
     let original = text.original(from, to);
@@ -582,11 +413,22 @@ fn task(text: &Text<'_>, lines: &[Line<'_>], block: &TaskBlock, year: Option<i32
     let mut units = Vec::new();
     let mut lead_units = Vec::new();
     let mut co_units = Vec::new();
+    let mut units_confidence = None;
     for list in units::find(folded, original) {
-        for unit in list.units {
-            let unit = strip_role_note(&unit);
-            let role = if unit.1 { Role::Lead } else { list.role };
-            let name = unit.0;
+        units_confidence.get_or_insert(Confidence {
+            rule: match list.notation {
+                units::Notation::Labelled => Rule::LabelledUnits,
+                units::Notation::Bracket => Rule::BracketOfNames,
+            },
+            check: false,
+        });
+        for (unit, own_role) in list.units {
+            let (name, noted_lead) = strip_role_note(&unit);
+            let role = if noted_lead {
+                Role::Lead
+            } else {
+                own_role.unwrap_or(list.role)
+            };
             if !units.contains(&name) {
                 units.push(name.clone());
             }
@@ -617,6 +459,58 @@ fn task(text: &Text<'_>, lines: &[Line<'_>], block: &TaskBlock, year: Option<i32
         targets: targets::find(folded, original, from),
         body: original.trim_end().to_string(),
         span: Span::new(line.start, to),
+        confidence: Confidence {
+            rule: block.rule,
+            check: block.irregular || guessed_stop,
+        },
+        units_confidence,
+    }
+}
+
+/// A unit list written once for a whole section (in its heading or the lines before its
+/// first task) holds for each of its tasks that names none of its own.
+fn inherit_section_units(
+    text: &Text<'_>,
+    lines: &[Line<'_>],
+    structure: &Structure,
+    tasks: &mut [Task],
+) {
+    for section in &structure.sections {
+        let from = lines[section.line].start;
+        let to = structure
+            .tasks
+            .iter()
+            .find(|t| t.line > section.line && t.section == section.no)
+            .map_or(section.end_byte, |t| lines[t.line].start);
+        if to <= from {
+            continue;
+        }
+        let lists = units::find(&text.folded[from..to], text.original(from, to));
+        if lists.is_empty() {
+            continue;
+        }
+        let scratch = TaskBlock {
+            no: 0,
+            section: section.no,
+            line: section.line,
+            body_start: from,
+            end: to,
+            rule: Rule::SectionUnits,
+            irregular: false,
+        };
+        let shared = task(text, lines, &scratch, None);
+        for t in tasks
+            .iter_mut()
+            .filter(|t| t.section == section.no && t.no > 0 && t.units.is_empty())
+        {
+            t.units = shared.units.clone();
+            t.lead_units = shared.lead_units.clone();
+            t.co_units = shared.co_units.clone();
+            t.units_confidence = Some(Confidence {
+                rule: Rule::SectionUnits,
+                check: true,
+            });
+        }
     }
 }
 
@@ -628,6 +522,56 @@ fn strip_role_note(unit: &str) -> (String, bool) {
         }
     }
     (unit.to_string(), false)
+}
+
+/// What a person should check first, in the order of the document: how the task level
+/// was chosen where the text left it open, then each task, unit list and target read by a
+/// less certain rule.
+fn check_warnings(tasks: &[Task], structure: &Structure) -> Vec<Warning> {
+    let mut checks = Vec::new();
+    let open_rule = structure.tasks.first().map(|t| t.rule).filter(|r| {
+        matches!(
+            r,
+            Rule::FirstLevelBelowSections | Rule::NumberedAcrossGroups | Rule::TopLevelOnly
+        )
+    });
+    if let Some(rule) = open_rule {
+        checks.push(Warning {
+            code: WarningCode::NeedsCheck,
+            message: format!("任务层级：{}，请核对任务划分是否正确", rule.zh()),
+            span: None,
+        });
+    }
+    for task in tasks {
+        if task.confidence.check {
+            checks.push(Warning {
+                code: WarningCode::NeedsCheck,
+                message: format!(
+                    "第{}项任务的编号或标题不规范，请核对：{}",
+                    task.no, task.title
+                ),
+                span: Some(task.span),
+            });
+        }
+        if let Some(units) = task.units_confidence.filter(|c| c.check) {
+            checks.push(Warning {
+                code: WarningCode::NeedsCheck,
+                message: format!("第{}项任务的责任单位：{}，请核对", task.no, units.rule.zh()),
+                span: Some(task.span),
+            });
+        }
+        for target in task.targets.iter().filter(|t| t.confidence.check) {
+            checks.push(Warning {
+                code: WarningCode::NeedsCheck,
+                message: format!(
+                    "第{}项任务的目标“{}”未能确定指标名称，请核对",
+                    task.no, target.text
+                ),
+                span: Some(target.span),
+            });
+        }
+    }
+    checks
 }
 
 /// Flags tasks without units when most tasks of the document have them.

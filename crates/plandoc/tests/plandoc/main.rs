@@ -4,4 +4,5 @@ mod errors;
 mod fixtures;
 mod formats;
 mod fuzz;
+mod genre;
 mod support;
