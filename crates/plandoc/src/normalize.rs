@@ -89,7 +89,7 @@ pub fn normalize(raw: &str, from_pdf: bool) -> String {
     let pdf_like = from_pdf || spaced_cjk(&cleaned);
     let mut lines: Vec<String> = Vec::new();
     for line in cleaned.split('\n') {
-        let pieces: Vec<&str> = split_inline(line.trim(), pdf_like)
+        let pieces: Vec<&str> = split_inline(line.trim())
             .into_iter()
             .flat_map(split_run_in)
             .collect();
@@ -154,15 +154,14 @@ fn spaced_cjk(text: &str) -> bool {
 
 /// Splits a line before every space-preceded heading marker, and after a title glued to a
 /// long body line.
-fn split_inline(line: &str, pdf_like: bool) -> Vec<&str> {
+fn split_inline(line: &str) -> Vec<&str> {
     let mut pieces = Vec::new();
     let mut rest = line;
     if !line.contains([' ', '\t']) {
         pieces.push(line);
         return pieces;
     }
-    if pdf_like
-        && rest.len() > 300
+    if rest.len() > 300
         && let Some(m) = GLUED_TITLE.find(rest)
     {
         pieces.push(&rest[..m.end()]);
@@ -326,7 +325,7 @@ fn squeeze_spaces(line: &str, pdf_like: bool) -> String {
                     // except after a bare item number opening the line ("4 加强…").
                     let figure = (b.is_ascii_digit() && is_cjk_like(a)
                         || is_cjk_like(b) && a.is_ascii_digit())
-                        && !out.chars().all(|c| c.is_ascii_digit());
+                        && !(out.len() <= 3 && out.chars().all(|c| c.is_ascii_digit()));
                     // 2 160个: thousands set apart by a space.
                     let grouped = b.is_ascii_digit()
                         && chars[j..]
@@ -336,7 +335,9 @@ fn squeeze_spaces(line: &str, pdf_like: bool) -> String {
                             .count()
                             == 3
                         && !chars.get(j + 3).is_some_and(|c| c.is_ascii_digit());
-                    pdf_like && (is_cjk_like(b) || is_cjk_like(a))
+                    let bare_marker =
+                        out.len() <= 3 && out.chars().all(|c| c.is_ascii_digit()) && is_cjk_like(a);
+                    !bare_marker && pdf_like && (is_cjk_like(b) || is_cjk_like(a))
                         || figure
                         || grouped
                         || (is_cjk_punct_strict(b) || is_cjk_punct_strict(a))

@@ -83,7 +83,16 @@ impl Meta {
             let c = BODY_YEAR.captures(l.folded)?;
             year_of(&c["y"])
         });
+        // A plan for next year opens by looking back at this one ("2024年，全市…。2025年是…"):
+        // the body overrides the title only when it never names the title's year.
+        let names_title_year = |t: i32| {
+            first_paragraph.is_some_and(|l| {
+                YEAR.captures_iter(l.folded)
+                    .any(|c| year_of(&c["y"]) == Some(t))
+            })
+        };
         let body_year = match (title_year, body_year) {
+            (Some(t), Some(_)) if names_title_year(t) => Some(t),
             (Some(t), Some(b)) if (t - b).abs() <= 1 => Some(b),
             (None, b) => b,
             _ => None,

@@ -91,7 +91,27 @@ struct Bounds {
     start: usize,
     end: usize,
     title_line: Option<usize>,
+    /// The issuer printed on the line above a title that starts with its year
+    /// (某县教育局 / 2024年工作要点): byte range of that line.
+    title_issuer: Option<(usize, usize)>,
     kind: DocumentKind,
+}
+
+/// A title line that starts with its year, so its issuer may stand on the line above.
+static YEAR_FIRST: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(?:(?:19|20)[0-9]{2}|[一二〇零][〇零一二三四五六七八九]{3})\s*年")
+        .expect("valid regex")
+});
+
+/// A line holding only an issuing body's name (某县教育局, 中共某市委教育工委 某市教育局).
+fn issuer_line(line: &str) -> bool {
+    let line = line.trim();
+    let count = line.chars().count();
+    (3..=40).contains(&count)
+        && !line.contains(|c: char| c.is_ascii_digit() || "。，；：:、".contains(c))
+        && ["局", "委", "厅", "委员会", "政府", "党委", "工委", "党组"]
+            .iter()
+            .any(|s| line.ends_with(s))
 }
 
 static TITLE_WORD: LazyLock<Regex> = LazyLock::new(|| {
@@ -102,9 +122,12 @@ static TITLE_EXCLUDED: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"[。；《》>＞»›|｜]|[：:]$|如下|关于|印发|通知|^(?:上一篇|下一篇|相关|附件[：:]|来源|当前位置|【(?:应急|相关))")
         .expect("valid regex")
 });
-/// A title that a document library prints as its file name: …工作要点.docx.
-static FILE_SUFFIX: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"\.(?:docx?|pdf|wps|txt)$").expect("valid regex"));
+/// What document libraries add after a title: its file name's extension (…工作要点.docx)
+/// or a bracketed decoration (（最新范文）, （精选3篇）, 【通用】).
+static FILE_SUFFIX: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?:\.(?:docx?|pdf|wps|txt)|[（(【\[][^）)】\]]{0,10}(?:范文|精选|最新|通用|篇|完整|模板|优选|大全|参考|全文|下载|word|Word)[^）)】\]]{0,6}[）)】\]])$")
+        .expect("valid regex")
+});
 static BRACKET_PREFIX: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^【[^】]{0,10}】").expect("valid regex"));
 
@@ -130,6 +153,10 @@ fn title_kind(line: &str) -> Option<DocumentKind> {
 }
 
 fn document_bounds(lines: &[Line<'_>]) -> Vec<Bounds> {
+    let issuer_above = |i: usize| {
+        (i > 0 && YEAR_FIRST.is_match(lines[i].folded.trim()) && issuer_line(lines[i - 1].folded))
+            .then(|| (lines[i - 1].start, lines[i - 1].end))
+    };
     let mut bounds: Vec<Bounds> = Vec::new();
     let mut has_section = false;
     for (i, line) in lines.iter().enumerate() {
@@ -150,6 +177,7 @@ fn document_bounds(lines: &[Line<'_>]) -> Vec<Bounds> {
         let starts_new = match bounds.last_mut() {
             Some(current) if !has_section => {
                 current.title_line = Some(i);
+                current.title_issuer = issuer_above(i);
                 current.kind = kind;
                 false
             }
@@ -165,6 +193,7 @@ fn document_bounds(lines: &[Line<'_>]) -> Vec<Bounds> {
                 start: i,
                 end: lines.len(),
                 title_line: Some(i),
+                title_issuer: issuer_above(i),
                 kind,
             });
             has_section = false;
@@ -175,6 +204,7 @@ fn document_bounds(lines: &[Line<'_>]) -> Vec<Bounds> {
             start: 0,
             end: lines.len(),
             title_line: None,
+            title_issuer: None,
             kind: DocumentKind::Plan,
         });
     }
@@ -240,10 +270,14 @@ fn outside_targets(structure: &Structure, text: &Text<'_>) -> Vec<Target> {
     }
     let mut found = Vec::new();
     for &(from, to) in &structure.outside {
+        // From the line that announces the targets (主要目标 / 主要指标) on: what comes
+        // before it looks back at last year.
         let folded = &text.folded[from..to];
-        if !folded.contains("目标") && !folded.contains("指标") {
+        let Some(at) = folded.find("目标").or_else(|| folded.find("指标")) else {
             continue;
-        }
+        };
+        let from = from + folded[..at].rfind('\n').map_or(0, |i| i + 1);
+        let folded = &text.folded[from..to];
         found.extend(targets::find(folded, text.original(from, to), from));
     }
     found
@@ -261,7 +295,11 @@ fn document(text: &Text<'_>, front: &[Line<'_>], lines: &[Line<'_>], bounds: &Bo
     let body_lines = &body_lines[..end];
     let title_original = bounds.title_line.map(|_| {
         let title = BRACKET_PREFIX.replace(text.original(lines[0].start, lines[0].end).trim(), "");
-        FILE_SUFFIX.replace(&title, "").into_owned()
+        let title = FILE_SUFFIX.replace(&title, "");
+        match bounds.title_issuer {
+            Some((from, to)) => format!("{}{title}", text.original(from, to).trim()),
+            None => title.into_owned(),
+        }
     });
     let title = title_original
         .as_deref()
@@ -410,12 +448,100 @@ fn task(text: &Text<'_>, lines: &[Line<'_>], block: &TaskBlock, year: Option<i32
     };
     let objective = labelled(&LABEL_OBJECTIVE);
     let measures = labelled(&LABEL_MEASURES);
+    let Responsibles {
+        units,
+        lead_units,
+        co_units,
+        confidence: units_confidence,
+    } = responsibles(folded, original);
+    Task {
+        no: block.no,
+        section: block.section,
+        title,
+        objective,
+        measures,
+        units,
+        lead_units,
+        co_units,
+        deadlines: deadlines::find(folded, original, from, year),
+        targets: targets::find(folded, original, from),
+        body: original.trim_end().to_string(),
+        span: Span::new(line.start, to),
+        confidence: Confidence {
+            rule: block.rule,
+            check: block.irregular || guessed_stop,
+        },
+        units_confidence,
+    }
+}
+
+/// A unit list written once for a whole section (in its heading, the lines before its
+/// first task, or 以上…责任单位 after its last) holds for each of its tasks that names none
+/// of its own.
+fn inherit_section_units(
+    text: &Text<'_>,
+    lines: &[Line<'_>],
+    structure: &Structure,
+    tasks: &mut [Task],
+) {
+    for section in &structure.sections {
+        let from = lines[section.line].start;
+        let to = structure
+            .tasks
+            .iter()
+            .find(|t| t.line > section.line && t.section == section.no)
+            .map_or(section.end_byte, |t| lines[t.line].start);
+        let intro = (to > from
+            && !units::find(&text.folded[from..to], text.original(from, to)).is_empty())
+        .then_some((from, to));
+        // 以上工作责任单位：… written after the section's last task.
+        let trailing = || {
+            structure
+                .tasks
+                .iter()
+                .filter(|t| t.section == section.no)
+                .find_map(|t| {
+                    let (from, to) = (t.body_start, t.end);
+                    units::find(&text.folded[from..to], text.original(from, to))
+                        .into_iter()
+                        .find(|l| l.covers_above)
+                        .map(|l| (from + l.start, to))
+                })
+        };
+        let Some((from, to)) = intro.or_else(trailing) else {
+            continue;
+        };
+        let shared = responsibles(&text.folded[from..to], text.original(from, to));
+        for t in tasks
+            .iter_mut()
+            .filter(|t| t.section == section.no && t.no > 0 && t.units.is_empty())
+        {
+            t.units = shared.units.clone();
+            t.lead_units = shared.lead_units.clone();
+            t.co_units = shared.co_units.clone();
+            t.units_confidence = Some(Confidence {
+                rule: Rule::SectionUnits,
+                check: true,
+            });
+        }
+    }
+}
+
+/// The bodies a text makes responsible, lead and co-units told apart.
+struct Responsibles {
+    units: Vec<String>,
+    lead_units: Vec<String>,
+    co_units: Vec<String>,
+    confidence: Option<Confidence>,
+}
+
+fn responsibles(folded: &str, original: &str) -> Responsibles {
     let mut units = Vec::new();
     let mut lead_units = Vec::new();
     let mut co_units = Vec::new();
-    let mut units_confidence = None;
+    let mut confidence = None;
     for list in units::find(folded, original) {
-        units_confidence.get_or_insert(Confidence {
+        confidence.get_or_insert(Confidence {
             rule: match list.notation {
                 units::Notation::Labelled => Rule::LabelledUnits,
                 units::Notation::Bracket => Rule::BracketOfNames,
@@ -446,71 +572,11 @@ fn task(text: &Text<'_>, lines: &[Line<'_>], block: &TaskBlock, year: Option<i32
             .cloned()
             .collect();
     }
-    Task {
-        no: block.no,
-        section: block.section,
-        title,
-        objective,
-        measures,
+    Responsibles {
         units,
         lead_units,
         co_units,
-        deadlines: deadlines::find(folded, original, from, year),
-        targets: targets::find(folded, original, from),
-        body: original.trim_end().to_string(),
-        span: Span::new(line.start, to),
-        confidence: Confidence {
-            rule: block.rule,
-            check: block.irregular || guessed_stop,
-        },
-        units_confidence,
-    }
-}
-
-/// A unit list written once for a whole section (in its heading or the lines before its
-/// first task) holds for each of its tasks that names none of its own.
-fn inherit_section_units(
-    text: &Text<'_>,
-    lines: &[Line<'_>],
-    structure: &Structure,
-    tasks: &mut [Task],
-) {
-    for section in &structure.sections {
-        let from = lines[section.line].start;
-        let to = structure
-            .tasks
-            .iter()
-            .find(|t| t.line > section.line && t.section == section.no)
-            .map_or(section.end_byte, |t| lines[t.line].start);
-        if to <= from {
-            continue;
-        }
-        let lists = units::find(&text.folded[from..to], text.original(from, to));
-        if lists.is_empty() {
-            continue;
-        }
-        let scratch = TaskBlock {
-            no: 0,
-            section: section.no,
-            line: section.line,
-            body_start: from,
-            end: to,
-            rule: Rule::SectionUnits,
-            irregular: false,
-        };
-        let shared = task(text, lines, &scratch, None);
-        for t in tasks
-            .iter_mut()
-            .filter(|t| t.section == section.no && t.no > 0 && t.units.is_empty())
-        {
-            t.units = shared.units.clone();
-            t.lead_units = shared.lead_units.clone();
-            t.co_units = shared.co_units.clone();
-            t.units_confidence = Some(Confidence {
-                rule: Rule::SectionUnits,
-                check: true,
-            });
-        }
+        confidence,
     }
 }
 

@@ -302,7 +302,21 @@ impl Structure {
         summary: bool,
         heading: impl Fn(&Line<'_>, usize) -> String,
     ) -> Structure {
-        let markers: Vec<Option<Marker>> = lines.iter().map(|l| marker(l.folded)).collect();
+        let mut markers: Vec<Option<Marker>> = lines.iter().map(|l| marker(l.folded)).collect();
+        // Bare "3 " among "2 ." and "4 ." items (PDF text loses the dots): one style.
+        let mut bare_lines = vec![false; markers.len()];
+        if markers
+            .iter()
+            .flatten()
+            .any(|m| m.style == Style::ArabicDot)
+        {
+            for (m, bare) in markers.iter_mut().zip(bare_lines.iter_mut()) {
+                if let Some(m) = m.as_mut().filter(|m| m.style == Style::Bare) {
+                    m.style = Style::ArabicDot;
+                    *bare = true;
+                }
+            }
+        }
         let present = present_styles(&markers);
         let levels = choose_levels(text, lines, &markers, &present).map(|(s, t, r)| {
             // A summary reports by section, whatever lies below.
@@ -371,12 +385,12 @@ impl Structure {
                 new_parent = true;
                 continue;
             }
-            // A bare "23 " among 1. 2. items: a lost full stop, taken only in sequence.
-            let stray_bare = m.style == Style::Bare
-                && task_style == Style::ArabicDot
-                && m.no == last_task_no + 1
-                && !tasks.is_empty();
-            if m.style != task_style && !stray_bare {
+            if m.style != task_style {
+                continue;
+            }
+            // A bare "23 " among 1. 2. items is taken only in sequence.
+            let stray_bare = bare_lines[i];
+            if stray_bare && m.no != last_task_no + 1 {
                 continue;
             }
             let next = last_task_no + 1;

@@ -14,7 +14,7 @@ use crate::model::{Comparator, Confidence, Quantity, Rule, Span, Target};
 use crate::numerals;
 
 /// Measure words and units, longest first so that 平方米 wins over 米.
-const UNITS: &str = "个百分点|百分点|台套|项次|个次|家次|个小时|部门|大类|平方米|立方米|平方公里|人次|场次|批次|学时|课时|小时|分钟|公里|千米|千瓦|兆|%|％|所|个|人|名|元|项|门|条|支|次|场|节|套|台|家|枚|例|‰|对|份|件|亩|间|本|篇|册|张|座|栋|吨|辆|部|处|位|户|期|轮|片|盏|块|根|组|队|班";
+const UNITS: &str = "个百分点|百分点|台套|项次|个次|家次|个小时|部门|大类|平方米|立方米|平方公里|人次|场次|批次|学时|课时|小时|分钟|公里|千米|千瓦|兆|%|％|所|个|人|名|元|项|门|条|支|次|场|节|套|台|家|枚|例|起|‰|对|份|件|亩|间|本|篇|册|张|座|栋|吨|辆|部|处|位|户|期|轮|片|盏|块|根|组|队|班";
 
 static QUANTITY: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(

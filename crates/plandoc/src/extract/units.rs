@@ -40,6 +40,8 @@ pub struct UnitList {
     pub units: Vec<(String, Option<Role>)>,
     pub start: usize,
     pub notation: Notation,
+    /// Written after the tasks for all of them (以上工作责任单位：…).
+    pub covers_above: bool,
 }
 
 fn label_role(label: &str) -> Role {
@@ -78,12 +80,15 @@ pub fn find(text: &str, original: &str) -> Vec<UnitList> {
         let end = list_end(rest, closing);
         let units = split(&original[rest_start..rest_start + end], &rest[..end]);
         covered.push((whole.start(), rest_start + end));
+        let line_start = text[..whole.start()].rfind('\n').map_or(0, |i| i + 1);
+        let covers_above = text[line_start..whole.start()].starts_with("以上");
         if !units.is_empty() {
             lists.push(UnitList {
                 role,
                 units,
                 start: whole.start(),
                 notation: Notation::Labelled,
+                covers_above,
             });
         }
     }
@@ -146,7 +151,8 @@ fn bracket_list(text: &str, original: &str, open: usize, close: usize) -> Option
         return None;
     }
     let units = split(&original[from..to], inner);
-    if units.is_empty() || !units.iter().all(|(name, _)| unit_like(name)) {
+    let simplified = split(inner, inner);
+    if units.is_empty() || !simplified.iter().all(|(name, _)| unit_like(name)) {
         return None;
     }
     // 计划财务股（基建办）: a bracket right after a body's name is part of that name.
@@ -159,6 +165,7 @@ fn bracket_list(text: &str, original: &str, open: usize, close: usize) -> Option
         units,
         start: open,
         notation: Notation::Bracket,
+        covers_above: false,
     })
 }
 
