@@ -103,6 +103,23 @@ static YEAR_FIRST: LazyLock<Regex> = LazyLock::new(|| {
         .expect("valid regex")
 });
 
+/// A title a PDF printed twice over, piece by piece (县教育局县教育局20222022年工作总结年工作总结):
+/// the single copy, when every piece of the line is doubled.
+fn undouble(title: &str) -> Option<String> {
+    let chars: Vec<char> = title.chars().collect();
+    let mut out = String::new();
+    let mut i = 0;
+    while i < chars.len() {
+        let left = chars.len() - i;
+        let k = (2..=left / 2)
+            .rev()
+            .find(|&k| chars[i..i + k] == chars[i + k..i + 2 * k])?;
+        out.extend(&chars[i..i + k]);
+        i += 2 * k;
+    }
+    (!out.is_empty()).then_some(out)
+}
+
 /// A line holding only an issuing body's name (某县教育局, 中共某市委教育工委 某市教育局).
 fn issuer_line(line: &str) -> bool {
     let line = line.trim();
@@ -160,7 +177,7 @@ fn document_bounds(lines: &[Line<'_>]) -> Vec<Bounds> {
     let mut bounds: Vec<Bounds> = Vec::new();
     let mut has_section = false;
     for (i, line) in lines.iter().enumerate() {
-        if marker(line.folded).is_some_and(|m| matches!(m.style, Style::Section | Style::Part)) {
+        if marker(line.folded).is_some_and(|m| m.style <= Style::ParenChinese) {
             has_section = true;
             continue;
         }
@@ -301,9 +318,10 @@ fn document(text: &Text<'_>, front: &[Line<'_>], lines: &[Line<'_>], bounds: &Bo
             None => title.into_owned(),
         }
     });
-    let title = title_original
-        .as_deref()
-        .map(|t| t.chars().filter(|c| !c.is_whitespace()).collect::<String>());
+    let title = title_original.as_deref().map(|t| {
+        let bare: String = t.chars().filter(|c| !c.is_whitespace()).collect();
+        undouble(&bare).unwrap_or(bare)
+    });
     let mut warnings = Vec::new();
     let structure = Structure::read(
         text,
@@ -698,6 +716,15 @@ mod tests {
                 .iter()
                 .any(|(c, _)| *c == WarningCode::YearMismatch)
         );
+    }
+
+    #[test]
+    fn a_title_printed_twice_over_is_read_once() {
+        assert_eq!(
+            undouble("县教育局县教育局20222022年工作总结年工作总结").as_deref(),
+            Some("县教育局2022年工作总结")
+        );
+        assert_eq!(undouble("某县教育局2022年工作总结"), None);
     }
 
     #[test]

@@ -86,6 +86,18 @@ pub fn article_text(source: &str) -> String {
         }
     }
     let mut out = String::new();
+    // The page's headline often sits beside the article's body, not in it: keep it above.
+    let headline = ["h1", "h2"].iter().find_map(|tag| {
+        body.descendants().find(|n| {
+            matches!(n.value(), Node::Element(e) if e.name() == *tag) && !is_furniture(*n)
+        })
+    });
+    if let Some(headline) = headline
+        && !node.descendants().any(|n| n.id() == headline.id())
+    {
+        render(headline, &mut out);
+        newline(&mut out);
+    }
     render(node, &mut out);
     out
 }
