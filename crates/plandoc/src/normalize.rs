@@ -32,22 +32,22 @@ static GLUED_TITLE: LazyLock<Regex> = LazyLock::new(|| {
 /// their paragraphs: the split falls after the punctuation.
 static RUN_IN_MARKER: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"[。；！？）)〕】](?:[一二三四五六七八九十]{1,3}、|[（(][一二三四五六七八九十]{1,3}[）)]|\d{1,3}\s?[.．、﹒]\s?[\p{Han}“《（]|[（(]\d{1,3}[）)]\s?\p{Han}|第[一二三四五六七八九十]{1,3}部分)",
+        r"[。；！？）)〕】日](?:\p{Han}{0,20}?(?:19|20)\d{2}年(?:度)?(?:全[市县区省])?(?:教育)?工作(?:要点|要點|计划|計劃|总结|總結))|[。；！？）)〕】](?:[一二三四五六七八九十]{1,3}、|[（(][一二三四五六七八九十]{1,3}[）)]|\d{1,3}\s?[.．、﹒]\s?[\p{Han}“《（]|[（(]\d{1,3}[）)]\s?\p{Han}|第[一二三四五六七八九十]{1,3}部分)",
     )
     .expect("valid regex")
 });
 
-/// An Arabic item marker glued to the words before it ("加强党建1.强化学习"); only split in
-/// run-in lines, where paragraphs were lost.
+/// An item marker glued to the words before it ("加强党建1.强化学习", "全面发展（1）加强…");
+/// only split in run-in lines, where paragraphs were lost.
 static GLUED_ARABIC: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"\p{Han}\d{1,3}\s?[.．、﹒]\s?\p{Han}|[科股处室办心局委][二三四五六七八九十]{1,2}、",
+        r"\p{Han}(?:\d{1,3}\s?[.．、﹒]\s?|[（(](?:\d{1,3}|[一二三四五六七八九十]{1,3})[）)])\p{Han}|[科股处室办心局委][二三四五六七八九十]{1,2}、",
     )
     .expect("valid regex")
 });
 
 /// Lines this long hold several paragraphs that lost their breaks.
-const RUN_IN_LINE: usize = 600;
+const RUN_IN_LINE: usize = 240;
 
 /// Pinyin that some web pages put in brackets after a character: 經(jīng)費.
 static PINYIN: LazyLock<Regex> = LazyLock::new(|| {
@@ -71,7 +71,7 @@ static PAGE_NUMBER: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 static LINE_START_MARKER: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(?:[一二三四五六七八九十]{1,3}、|[（(][一二三四五六七八九十\d]{1,3}[）)]|\d{1,3}[.．、]|第[一二三四五六七八九十]{1,3}部分|(?:目标任务|任务目标|工作措施|工作举措|责任单位|责任科室|牵头单位|配合单位)[：:])")
+    Regex::new(r"^(?:[一二三四五六七八九十]{1,3}、|[（(][一二三四五六七八九十\d]{1,3}[）)]|\d{1,3}\s?[.．、﹒）)]|\d{1,3} \p{Han}|[①-⑳]|第[一二三四五六七八九十]{1,3}部分|(?:目标任务|任务目标|工作措施|工作举措|责任单位|责任科室|牵头单位|配合单位)[：:])")
         .expect("valid regex")
 });
 
@@ -266,38 +266,43 @@ fn strip_pinyin(text: &str) -> std::borrow::Cow<'_, str> {
 /// Splits a line where a marker runs into the sentence before it, and after a title
 /// glued to a long body.
 fn split_run_in(line: &str) -> Vec<&str> {
-    let mut pieces = Vec::new();
-    let mut rest = line;
-    if rest.len() > RUN_IN_LINE
-        && let Some(m) = TITLE_END.find(&rest[..char_floor(rest, 240)])
-        && !rest[m.end()..].starts_with(['的', '》', '”', '"', '(', '（', '通'])
-        && !rest[..m.start()].contains(['。', '《'])
-    {
-        pieces.push(&rest[..m.end()]);
-        rest = &rest[m.end()..];
-    }
+    let run_in = line.len() > RUN_IN_LINE;
     let mut cuts: Vec<usize> = RUN_IN_MARKER
-        .find_iter(rest)
-        .map(|m| m.start() + rest[m.start()..].chars().next().map_or(0, char::len_utf8))
+        .find_iter(line)
+        .map(|m| m.start() + line[m.start()..].chars().next().map_or(0, char::len_utf8))
         .collect();
-    if rest.len() > RUN_IN_LINE {
+    if run_in {
         cuts.extend(
             GLUED_ARABIC
-                .find_iter(rest)
-                .filter(|m| !rest[m.start()..].starts_with('第'))
-                .map(|m| m.start() + rest[m.start()..].chars().next().map_or(0, char::len_utf8)),
+                .find_iter(line)
+                .filter(|m| !line[m.start()..].starts_with('第'))
+                .map(|m| m.start() + line[m.start()..].chars().next().map_or(0, char::len_utf8)),
         );
         cuts.sort_unstable();
     }
+    let mut pieces = Vec::new();
     let mut start = 0;
-    for cut in cuts {
-        if cut > start && cut < rest.len() {
-            pieces.push(&rest[start..cut]);
-            start = cut;
+    for cut in cuts.into_iter().chain([line.len()]) {
+        if cut <= start {
+            continue;
         }
+        let piece = &line[start..cut];
+        match glued_title_end(piece).filter(|_| run_in) {
+            Some(end) => pieces.extend([&piece[..end], &piece[end..]]),
+            None => pieces.push(piece),
+        }
+        start = cut;
     }
-    pieces.push(&rest[start..]);
     pieces
+}
+
+/// Where a title that opens `piece` ends when the body runs on after it.
+fn glued_title_end(piece: &str) -> Option<usize> {
+    let m = TITLE_END.find(&piece[..char_floor(piece, 240)])?;
+    let glued = m.end() < piece.len()
+        && !piece[m.end()..].starts_with(['的', '》', '”', '"', '(', '（', '通', '\n'])
+        && !piece[..m.start()].contains(['。', '《', '，']);
+    glued.then_some(m.end())
 }
 
 /// Drops spaces next to Chinese characters when the text is PDF-like (they are artifacts);

@@ -176,23 +176,30 @@ fn document_bounds(lines: &[Line<'_>]) -> Vec<Bounds> {
     };
     let mut bounds: Vec<Bounds> = Vec::new();
     let mut has_section = false;
+    // Numbered lines since the current title: a later title-like line replaces the
+    // current one only while the body has not begun (a notice's 1、2、 do not count).
+    let mut numbered = 0;
     for (i, line) in lines.iter().enumerate() {
-        if marker(line.folded).is_some_and(|m| m.style <= Style::ParenChinese) {
-            has_section = true;
+        if let Some(m) = marker(line.folded) {
+            has_section |= m.style <= Style::ParenChinese;
+            numbered += usize::from(m.style <= Style::ArabicDot);
             continue;
         }
         let Some(kind) = title_kind(line.folded) else {
             continue;
         };
-        let opens_sections = lines[i + 1..]
-            .iter()
-            .take(6)
-            .take_while(|l| title_kind(l.folded).is_none())
-            .any(|l| {
-                marker(l.folded).is_some_and(|m| matches!(m.style, Style::Section | Style::Part))
-            });
+        let opens = |styles: &dyn Fn(Style) -> bool| {
+            lines[i + 1..]
+                .iter()
+                .take(6)
+                .take_while(|l| title_kind(l.folded).is_none())
+                .any(|l| marker(l.folded).is_some_and(|m| styles(m.style)))
+        };
+        let opens_sections = opens(&|s| matches!(s, Style::Section | Style::Part));
+        let opens_body = opens(&|s| s <= Style::ArabicDot);
         let starts_new = match bounds.last_mut() {
-            Some(current) if !has_section => {
+            Some(current) if !has_section && (numbered < 3 || opens_body) => {
+                numbered = 0;
                 current.title_line = Some(i);
                 current.title_issuer = issuer_above(i);
                 current.kind = kind;
@@ -206,6 +213,7 @@ fn document_bounds(lines: &[Line<'_>]) -> Vec<Bounds> {
             None => true,
         };
         if starts_new {
+            numbered = 0;
             bounds.push(Bounds {
                 start: i,
                 end: lines.len(),
@@ -305,10 +313,16 @@ fn document(text: &Text<'_>, front: &[Line<'_>], lines: &[Line<'_>], bounds: &Bo
         Some(_) => &lines[1..],
         None => lines,
     };
-    let end = body_lines
+    // Page furniture ends the body only once the body has begun (share bars and
+    // breadcrumbs also stand above an article whose title was not found).
+    let body_begins = body_lines
+        .iter()
+        .position(|l| marker(l.folded).is_some())
+        .unwrap_or(0);
+    let end = body_lines[body_begins..]
         .iter()
         .position(|l| l.folded.len() < 200 && FOOTER.is_match(l.folded.trim()))
-        .unwrap_or(body_lines.len());
+        .map_or(body_lines.len(), |p| body_begins + p);
     let body_lines = &body_lines[..end];
     let title_original = bounds.title_line.map(|_| {
         let title = BRACKET_PREFIX.replace(text.original(lines[0].start, lines[0].end).trim(), "");

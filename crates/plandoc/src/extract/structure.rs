@@ -264,6 +264,14 @@ fn choose_levels(
     let Some(&first) = below.first() else {
         return Some((None, top, Rule::TopLevelOnly));
     };
+    // 1. items at the top are tasks (with points (1) (2) inside), unless only the level
+    // below carries the units.
+    if top >= Style::ArabicDot
+        && !(unit_share(text, lines, markers, first) >= 0.6
+            && unit_share(text, lines, markers, top) < 0.3)
+    {
+        return Some((None, top, Rule::TopLevelOnly));
+    }
     let Some(&second) = below.get(1) else {
         return Some((Some(top), first, Rule::OnlyLevel));
     };

@@ -5,4 +5,5 @@ mod fixtures;
 mod formats;
 mod fuzz;
 mod genre;
+mod metamorphic;
 mod support;
