@@ -332,6 +332,12 @@ pub async fn import(
             ""
         }
     );
+    if !read.draft.warnings.is_empty() {
+        println!(
+            "{} items need a look before publishing (the least certain first):",
+            read.draft.warnings.len()
+        );
+    }
     for warning in &read.draft.warnings {
         println!("  check: {warning}");
     }

@@ -273,4 +273,14 @@ fn export_writes_office_files_and_a_table_imports_back_into_one_draft() {
     );
     let (_, out, _) = run(&["import", table.to_str().unwrap()]);
     assert!(out.starts_with("plan 1:"), "still one draft: {out}");
+    // A plan that writes units once per section: the summary says how many readings to
+    // check and lists the least certain first.
+    let (code, out, err) = run(&[
+        "import",
+        &fixture("genre/a_10_luwan_section_units_2025.txt"),
+    ]);
+    assert_eq!(code, Some(0), "{err}");
+    assert!(out.contains("items need a look before publishing"), "{out}");
+    let first_check = out.lines().find(|l| l.starts_with("  check: ")).unwrap();
+    assert!(first_check.contains("责任单位"), "{out}");
 }

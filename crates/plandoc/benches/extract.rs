@@ -1,5 +1,7 @@
 //! Plain-text extraction throughput: the seed corpus one file at a time, and the seeds
-//! concatenated to about 10 MB to show that cost grows linearly with size.
+//! concatenated to about 10 MB to show that cost grows linearly with size; then shapes
+//! built to be hard (thousands of tasks all numbered （一）, one huge line, deep brackets,
+//! thousands of sections) at 1 and 4 MB, whose cost must grow linearly too.
 //! Goal: at least 50 MB/s on one core. Run with `cargo bench -p luoshi-plandoc`.
 
 use std::path::Path;
@@ -62,5 +64,44 @@ fn throughput(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, throughput);
+/// A text of about `mb` megabytes made by repeating `unit`.
+fn repeated(unit: &str, mb: usize) -> String {
+    let mut text = String::from("某县教育局2025年工作要点\n");
+    while text.len() < mb * 1024 * 1024 {
+        text.push_str(unit);
+    }
+    text
+}
+
+fn adversarial(c: &mut Criterion) {
+    let shapes: [(&str, &str); 4] = [
+        (
+            "same_number",
+            "（一）推进学前教育普惠发展。新建幼儿园2所，新增学位360个。（责任单位：基础教育股）\n",
+        ),
+        (
+            "one_line",
+            "1.推进学前教育普惠发展，新建幼儿园2所，新增学位360个，基础教育股负责，",
+        ),
+        ("deep_brackets", "（（（（（（（（（（基础教育股、"),
+        (
+            "many_sections",
+            "一、加强党建\n1.强化理论学习。全年集中学习12次。（责任单位：办公室）\n",
+        ),
+    ];
+    let mut group = c.benchmark_group("adversarial");
+    group.sample_size(10);
+    for (name, unit) in shapes {
+        for mb in [1usize, 4] {
+            let text = repeated(unit, mb);
+            group.throughput(Throughput::Bytes(text.len() as u64));
+            group.bench_with_input(BenchmarkId::new(name, mb), &text, |b, text| {
+                b.iter(|| std::hint::black_box(luoshi_plandoc::parse_text("hard.txt", text)))
+            });
+        }
+    }
+    group.finish();
+}
+
+criterion_group!(benches, throughput, adversarial);
 criterion_main!(benches);

@@ -32,28 +32,66 @@ static GLUED_TITLE: LazyLock<Regex> = LazyLock::new(|| {
 /// their paragraphs: the split falls after the punctuation.
 static RUN_IN_MARKER: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"[。；！？）)〕】日](?:\p{Han}{0,20}?(?:19|20)\d{2}年(?:度)?(?:全[市县区省])?(?:教育)?工作(?:要点|要點|计划|計劃|总结|總結))|[。；！？）)〕】](?:[一二三四五六七八九十]{1,3}、|[（(][一二三四五六七八九十]{1,3}[）)]|\d{1,3}\s?[.．、﹒]\s?[\p{Han}“《（]|[（(]\d{1,3}[）)]\s?\p{Han}|第[一二三四五六七八九十]{1,3}部分)",
+        r"[。；！？）)〕】](?:[一二三四五六七八九十]{1,3}、|[（(][一二三四五六七八九十]{1,3}[）)]|\d{1,3} ?[.．、﹒] ?[[一-鿿]“《（]|[（(]\d{1,3}[）)] ?[一-鿿]|第[一二三四五六七八九十]{1,3}部分)",
     )
     .expect("valid regex")
 });
 
-/// An item marker glued to the words before it ("加强党建1.强化学习", "全面发展（1）加强…");
-/// only split in run-in lines, where paragraphs were lost.
-static GLUED_ARABIC: LazyLock<Regex> = LazyLock::new(|| {
+/// A document title run into the sentence (or the signature date) before it, as when a
+/// summary and the next plan share one line: "…。2025年工作要点一、…".
+static RUN_IN_TITLE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"\p{Han}(?:\d{1,3}\s?[.．、﹒]\s?|[（(](?:\d{1,3}|[一二三四五六七八九十]{1,3})[）)])\p{Han}|[科股处室办心局委][二三四五六七八九十]{1,2}、",
+        r"[。；！？）)〕】日][一-鿿]{0,20}?(?:19|20)\d{2}年(?:度)?(?:全[市县区省])?(?:教育)?工作(?:要点|要點|计划|計劃|总结|總結)",
     )
     .expect("valid regex")
 });
+
+/// Title words, for skipping lines that cannot hold a run-in title.
+const TITLE_WORDS: [&str; 6] = [
+    "工作要点",
+    "工作要點",
+    "工作计划",
+    "工作計劃",
+    "工作总结",
+    "工作總結",
+];
+
+/// An item marker glued to the words before it ("加强党建1.强化学习", "全面发展（1）加强…",
+/// "纪检监察室二、…"); only split in run-in lines, where paragraphs were lost. The
+/// patterns start at the marker so the search skips ahead quickly; the word before it is
+/// checked by [`glued_before`].
+static GLUED_MARKER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?:\d{1,3} ?[.．、﹒] ?|[（(](?:\d{1,3}|[一二三四五六七八九十]{1,3})[）)])[一-鿿]")
+        .expect("valid regex")
+});
+
+/// Whether the item marker at `at` is glued to a word: a character other than 第 before it.
+fn glued_before(line: &str, at: usize) -> bool {
+    line[..at]
+        .chars()
+        .next_back()
+        .is_some_and(|before| crate::chars::is_cjk(before) && before != '第')
+}
+
+/// Section numerals glued to the body's name that closes a unit list before them
+/// ("…纪检监察室二、聚焦…"): where each starts.
+fn glued_sections(line: &str) -> impl Iterator<Item = usize> + '_ {
+    line.match_indices('、').filter_map(move |(at, _)| {
+        let before = &line[..at];
+        let numeral_start = before
+            .char_indices()
+            .rev()
+            .take(2)
+            .take_while(|(_, c)| "二三四五六七八九十".contains(*c))
+            .last()
+            .map(|(i, _)| i)?;
+        let body = line[..numeral_start].chars().next_back()?;
+        "科股处室办心局委".contains(body).then_some(numeral_start)
+    })
+}
 
 /// Lines this long hold several paragraphs that lost their breaks.
 const RUN_IN_LINE: usize = 240;
-
-/// Pinyin that some web pages put in brackets after a character: 經(jīng)費.
-static PINYIN: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(\p{Han})[(（]([a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿ]{1,7})[)）]")
-        .expect("valid regex")
-});
 
 /// The title words that end a title glued to its body.
 static TITLE_END: LazyLock<Regex> = LazyLock::new(|| {
@@ -71,7 +109,7 @@ static PAGE_NUMBER: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 static LINE_START_MARKER: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(?:[一二三四五六七八九十]{1,3}、|[（(][一二三四五六七八九十\d]{1,3}[）)]|\d{1,3}\s?[.．、﹒）)]|\d{1,3} \p{Han}|[①-⑳]|第[一二三四五六七八九十]{1,3}部分|(?:目标任务|任务目标|工作措施|工作举措|责任单位|责任科室|牵头单位|配合单位)[：:])")
+    Regex::new(r"^(?:[一二三四五六七八九十]{1,3}、|[（(][一二三四五六七八九十\d]{1,3}[）)]|\d{1,3} ?[.．、﹒）)]|\d{1,3} [一-鿿]|[①-⑳]|第[一二三四五六七八九十]{1,3}部分|(?:目标任务|任务目标|工作措施|工作举措|责任单位|责任科室|牵头单位|配合单位)[：:])")
         .expect("valid regex")
 });
 
@@ -88,10 +126,31 @@ pub fn normalize(raw: &str, from_pdf: bool) -> String {
     let cleaned = text_tables(&cleaned);
     let pdf_like = from_pdf || spaced_cjk(&cleaned);
     let mut lines: Vec<String> = Vec::new();
+    // One search over the whole text: thousands of short searches, one a line, cost more
+    // in setting up than in searching.
+    let marker_cuts: Vec<usize> = RUN_IN_MARKER
+        .find_iter(&cleaned)
+        .map(|m| {
+            m.start()
+                + cleaned[m.start()..]
+                    .chars()
+                    .next()
+                    .map_or(0, char::len_utf8)
+        })
+        .collect();
+    let mut next_cut = 0;
+    let mut line_start = 0;
     for line in cleaned.split('\n') {
-        let pieces: Vec<&str> = split_inline(line.trim())
+        let line_end = line_start + line.len();
+        let mut cuts = Vec::new();
+        while marker_cuts.get(next_cut).is_some_and(|&at| at <= line_end) {
+            cuts.push(marker_cuts[next_cut] - line_start);
+            next_cut += 1;
+        }
+        line_start = line_end + 1;
+        let pieces: Vec<&str> = split_run_in(line, cuts)
             .into_iter()
-            .flat_map(split_run_in)
+            .flat_map(|piece| split_inline(piece.trim()))
             .collect();
         for piece in pieces {
             let piece = squeeze_spaces(piece.trim(), pdf_like);
@@ -162,6 +221,9 @@ fn split_inline(line: &str) -> Vec<&str> {
         return pieces;
     }
     if rest.len() > 300
+        && TITLE_WORDS
+            .iter()
+            .any(|w| rest[..char_floor(rest, 300)].contains(w))
         && let Some(m) = GLUED_TITLE.find(rest)
     {
         pieces.push(&rest[..m.end()]);
@@ -199,6 +261,16 @@ fn table_cells(line: &str) -> Option<Vec<String>> {
 /// (a 责任分解表 becomes numbered tasks with their units), so every format reads alike.
 fn text_tables(text: &str) -> std::borrow::Cow<'_, str> {
     if !text.contains(['\t', '|', '｜']) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut previous_row = false;
+    let has_table = text.split('\n').any(|line| {
+        let row = line.trim_start().starts_with(['|', '｜']) || line.contains('\t');
+        let run = row && previous_row;
+        previous_row = row;
+        run
+    });
+    if !has_table {
         return std::borrow::Cow::Borrowed(text);
     }
     let mut out = String::with_capacity(text.len());
@@ -246,37 +318,81 @@ fn char_floor(s: &str, at: usize) -> usize {
     at
 }
 
-/// Drops pinyin glosses (經(jīng)費 → 經費); a bracket after a character holding only
-/// lower-case Latin letters with a tone mark, or a short syllable, is one.
+/// Drops pinyin glosses (經(jīng)費 → 經費): a bracket right after a character holding only
+/// lower-case Latin letters, with a tone mark or at most six of them. Found by searching
+/// for the brackets, not by a pattern over the whole text: glosses are rare.
 fn strip_pinyin(text: &str) -> std::borrow::Cow<'_, str> {
-    if !text.contains(['(', '（']) {
+    let mut glosses: Vec<(usize, usize)> = text
+        .match_indices('(')
+        .chain(text.match_indices('（'))
+        .filter_map(|(at, open)| gloss_end(text, at, open.len()).map(|end| (at, end)))
+        .collect();
+    if glosses.is_empty() {
         return std::borrow::Cow::Borrowed(text);
     }
-    PINYIN.replace_all(text, |c: &regex::Captures<'_>| {
-        let syllable = &c[2];
-        let toned = !syllable.is_ascii();
-        if toned || syllable.len() <= 6 {
-            c[1].to_string()
-        } else {
-            c[0].to_string()
-        }
-    })
+    glosses.sort_unstable();
+    let mut out = String::with_capacity(text.len());
+    let mut copied = 0;
+    for (from, to) in glosses {
+        out.push_str(&text[copied..from]);
+        copied = to;
+    }
+    out.push_str(&text[copied..]);
+    std::borrow::Cow::Owned(out)
 }
 
-/// Splits a line where a marker runs into the sentence before it, and after a title
-/// glued to a long body.
-fn split_run_in(line: &str) -> Vec<&str> {
-    let run_in = line.len() > RUN_IN_LINE;
-    let mut cuts: Vec<usize> = RUN_IN_MARKER
-        .find_iter(line)
-        .map(|m| m.start() + line[m.start()..].chars().next().map_or(0, char::len_utf8))
-        .collect();
+/// Where the gloss opening at `at` ends (after its closing bracket), if it is one.
+fn gloss_end(text: &str, at: usize, open: usize) -> Option<usize> {
+    const TONED: &str = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿ";
+    if !text[..at]
+        .chars()
+        .next_back()
+        .is_some_and(crate::chars::is_cjk)
+    {
+        return None;
+    }
+    let rest = &text[at + open..];
+    let letters = rest
+        .char_indices()
+        .take_while(|(_, c)| c.is_ascii_lowercase() || TONED.contains(*c))
+        .last()
+        .map(|(i, c)| i + c.len_utf8())?;
+    let syllable = &rest[..letters];
+    let count = syllable.chars().count();
+    let toned = !syllable.is_ascii();
+    let close = rest[letters..]
+        .chars()
+        .next()
+        .filter(|c| matches!(c, ')' | '）'))?;
+    (count <= 7 && (toned || count <= 6)).then(|| at + open + letters + close.len_utf8())
+}
+
+/// Splits a line at `cuts` (where [`RUN_IN_MARKER`] found a marker run into the sentence
+/// before it), where a title runs into it, and in a line that lost its paragraphs where a
+/// marker is glued to the word before it or a title to its body.
+fn split_run_in(line: &str, mut cuts: Vec<usize>) -> Vec<&str> {
+    let after_first = |m: regex::Match<'_>| {
+        m.start() + line[m.start()..].chars().next().map_or(0, char::len_utf8)
+    };
+    let long = line.len() > RUN_IN_LINE;
+    if long && line.contains("工作") && TITLE_WORDS.iter().any(|w| line.contains(w)) {
+        cuts.extend(RUN_IN_TITLE.find_iter(line).map(after_first));
+        cuts.sort_unstable();
+    }
+    // A line that lost its paragraphs: markers run into it, or a section heading runs on
+    // into the items below it, or it is far longer than any paragraph.
+    let run_in = long
+        && (!cuts.is_empty()
+            || line.starts_with(|c: char| "一二三四五六七八九十（(第".contains(c))
+                && starts_with_marker(line)
+            || line.len() > 10 * RUN_IN_LINE);
     if run_in {
         cuts.extend(
-            GLUED_ARABIC
+            GLUED_MARKER
                 .find_iter(line)
-                .filter(|m| !line[m.start()..].starts_with('第'))
-                .map(|m| m.start() + line[m.start()..].chars().next().map_or(0, char::len_utf8)),
+                .map(|m| m.start())
+                .filter(|&at| glued_before(line, at))
+                .chain(glued_sections(line)),
         );
         cuts.sort_unstable();
     }
@@ -302,7 +418,14 @@ fn glued_title_end(piece: &str) -> Option<usize> {
     let glued = m.end() < piece.len()
         && !piece[m.end()..].starts_with(['的', '》', '”', '"', '(', '（', '通', '\n'])
         && !piece[..m.start()].contains(['。', '《', '，']);
-    glued.then_some(m.end())
+    // A short word printed after the title before a space (…工作要点范文 2024年…) is part
+    // of the title line.
+    let spaced = piece[m.end()..]
+        .char_indices()
+        .take(5)
+        .find(|(_, c)| c.is_whitespace())
+        .map_or(m.end(), |(i, _)| m.end() + i);
+    glued.then_some(spaced)
 }
 
 /// Drops spaces next to Chinese characters when the text is PDF-like (they are artifacts);

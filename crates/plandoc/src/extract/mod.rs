@@ -13,6 +13,7 @@ mod structure;
 pub mod targets;
 pub mod units;
 
+use std::collections::HashMap;
 use std::sync::LazyLock;
 
 use regex::Regex;
@@ -24,12 +25,14 @@ use crate::model::{
 use structure::{Structure, Style, TaskBlock, marker};
 use units::Role;
 
-/// One line of the text with its byte range (newline excluded).
+/// One line of the text with its byte range (newline excluded) and the marker it opens
+/// with, read once.
 #[derive(Clone, Copy)]
 struct Line<'a> {
     start: usize,
     end: usize,
     folded: &'a str,
+    marker: Option<structure::Marker>,
 }
 
 static LABEL_OBJECTIVE: LazyLock<Regex> = LazyLock::new(|| {
@@ -58,6 +61,7 @@ pub fn documents(original: &str, folded: &str) -> Vec<Document> {
             start,
             end,
             folded: &folded[start..end],
+            marker: marker(&folded[start..end]),
         });
         start += piece.len();
     }
@@ -180,7 +184,7 @@ fn document_bounds(lines: &[Line<'_>]) -> Vec<Bounds> {
     // current one only while the body has not begun (a notice's 1、2、 do not count).
     let mut numbered = 0;
     for (i, line) in lines.iter().enumerate() {
-        if let Some(m) = marker(line.folded) {
+        if let Some(m) = line.marker {
             has_section |= m.style <= Style::ParenChinese;
             numbered += usize::from(m.style <= Style::ArabicDot);
             continue;
@@ -193,7 +197,7 @@ fn document_bounds(lines: &[Line<'_>]) -> Vec<Bounds> {
                 .iter()
                 .take(6)
                 .take_while(|l| title_kind(l.folded).is_none())
-                .any(|l| marker(l.folded).is_some_and(|m| styles(m.style)))
+                .any(|l| l.marker.is_some_and(|m| styles(m.style)))
         };
         let opens_sections = opens(&|s| matches!(s, Style::Section | Style::Part));
         let opens_body = opens(&|s| s <= Style::ArabicDot);
@@ -317,7 +321,7 @@ fn document(text: &Text<'_>, front: &[Line<'_>], lines: &[Line<'_>], bounds: &Bo
     // breadcrumbs also stand above an article whose title was not found).
     let body_begins = body_lines
         .iter()
-        .position(|l| marker(l.folded).is_some())
+        .position(|l| l.marker.is_some())
         .unwrap_or(0);
     let end = body_lines[body_begins..]
         .iter()
@@ -516,38 +520,48 @@ fn inherit_section_units(
     structure: &Structure,
     tasks: &mut [Task],
 ) {
+    // Tasks by section, found once: documents may hold thousands of both.
+    let mut blocks: HashMap<u32, Vec<&TaskBlock>> = HashMap::new();
+    for block in &structure.tasks {
+        blocks.entry(block.section).or_default().push(block);
+    }
+    let mut read: HashMap<u32, Vec<usize>> = HashMap::new();
+    for (i, task) in tasks.iter().enumerate() {
+        if task.no > 0 {
+            read.entry(task.section).or_default().push(i);
+        }
+    }
     for section in &structure.sections {
+        let own = blocks.get(&section.no).map_or(&[][..], Vec::as_slice);
         let from = lines[section.line].start;
-        let to = structure
-            .tasks
+        let to = own
             .iter()
-            .find(|t| t.line > section.line && t.section == section.no)
+            .find(|t| t.line > section.line)
             .map_or(section.end_byte, |t| lines[t.line].start);
         let intro = (to > from
             && !units::find(&text.folded[from..to], text.original(from, to)).is_empty())
         .then_some((from, to));
         // 以上工作责任单位：… written after the section's last task.
         let trailing = || {
-            structure
-                .tasks
-                .iter()
-                .filter(|t| t.section == section.no)
-                .find_map(|t| {
-                    let (from, to) = (t.body_start, t.end);
-                    units::find(&text.folded[from..to], text.original(from, to))
-                        .into_iter()
-                        .find(|l| l.covers_above)
-                        .map(|l| (from + l.start, to))
-                })
+            let last = own.last()?;
+            let (from, to) = (last.body_start, last.end);
+            if !text.folded[from..to].contains("以上") {
+                return None;
+            }
+            units::find(&text.folded[from..to], text.original(from, to))
+                .into_iter()
+                .find(|l| l.covers_above)
+                .map(|l| (from + l.start, to))
         };
         let Some((from, to)) = intro.or_else(trailing) else {
             continue;
         };
         let shared = responsibles(&text.folded[from..to], text.original(from, to));
-        for t in tasks
-            .iter_mut()
-            .filter(|t| t.section == section.no && t.no > 0 && t.units.is_empty())
-        {
+        for &i in read.get(&section.no).map_or(&[][..], Vec::as_slice) {
+            let t = &mut tasks[i];
+            if !t.units.is_empty() {
+                continue;
+            }
             t.units = shared.units.clone();
             t.lead_units = shared.lead_units.clone();
             t.co_units = shared.co_units.clone();

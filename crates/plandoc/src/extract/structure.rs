@@ -100,12 +100,18 @@ pub(super) fn marker(line: &str) -> Option<Marker> {
             body: c.get(0)?.end(),
         })
     };
-    let m = found(Style::Part, &PART)
-        .or_else(|| found(Style::Section, &SECTION))
-        .or_else(|| found(Style::ParenChinese, &PAREN_CHINESE))
-        .or_else(|| found(Style::ArabicParen, &ARABIC_PAREN))
-        .or_else(|| found(Style::ArabicDot, &ARABIC_DOT))
-        .or_else(|| found(Style::Bare, &BARE))?;
+    // Only the styles that can open with this character are tried.
+    let m = match first {
+        '第' => found(Style::Part, &PART),
+        '（' | '(' => found(Style::ParenChinese, &PAREN_CHINESE)
+            .or_else(|| found(Style::ArabicParen, &ARABIC_PAREN)),
+        c if c.is_ascii_digit() || ('０'..='９').contains(&c) => {
+            found(Style::ArabicParen, &ARABIC_PAREN)
+                .or_else(|| found(Style::ArabicDot, &ARABIC_DOT))
+                .or_else(|| found(Style::Bare, &BARE))
+        }
+        _ => found(Style::Section, &SECTION),
+    }?;
     let next = line[m.body..].chars().next();
     let arabic = matches!(m.style, Style::ArabicDot | Style::ArabicParen | Style::Bare);
     // 3.5万, 3、4月份, 1%: a number, not a marker.
@@ -310,7 +316,7 @@ impl Structure {
         summary: bool,
         heading: impl Fn(&Line<'_>, usize) -> String,
     ) -> Structure {
-        let mut markers: Vec<Option<Marker>> = lines.iter().map(|l| marker(l.folded)).collect();
+        let mut markers: Vec<Option<Marker>> = lines.iter().map(|l| l.marker).collect();
         // Bare "3 " among "2 ." and "4 ." items (PDF text loses the dots): one style.
         let mut bare_lines = vec![false; markers.len()];
         if markers

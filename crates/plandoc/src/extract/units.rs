@@ -92,8 +92,12 @@ pub fn find(text: &str, original: &str) -> Vec<UnitList> {
             });
         }
     }
-    let labelled = !lists.is_empty();
-    for (open, close) in brackets(text).into_iter().filter(|_| !labelled) {
+    let brackets = if lists.is_empty() {
+        brackets(text)
+    } else {
+        Vec::new()
+    };
+    for (open, close) in brackets {
         let inside = (open, close);
         if covered.iter().any(|&(a, b)| a <= inside.1 && inside.0 <= b) {
             continue;

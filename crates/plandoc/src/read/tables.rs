@@ -27,6 +27,9 @@ fn classify(header: &str) -> Column {
     let has = |words: &[&str]| words.iter().any(|w| h.contains(w));
     if h.chars().count() <= 4 && has(&["序号", "编号", "序"]) {
         Column::Number
+    } else if has(&["领导", "责任人", "联系人", "电话"]) {
+        // 责任领导 / 分管领导 name people, not units.
+        Column::Other
     } else if has(&["配合", "协办", "协同", "参与"]) {
         Column::CoUnits
     } else if has(&["牵头"]) {
@@ -199,6 +202,19 @@ mod tests {
                         2.加强基层党建\n牵头单位：机关党委\n完成时限：年内\n\
                         二、学前教育\n3.新建幼儿园5所\n牵头单位：基教科\n配合单位：规划科、财务科\n完成时限：9月\n";
         assert_eq!(text, expected);
+    }
+
+    #[test]
+    fn a_column_of_leaders_is_not_a_column_of_units() {
+        let rows = vec![
+            row(&["序号", "重点任务", "责任领导", "牵头单位", "配合单位"]),
+            row(&["1", "新建幼儿园5所", "张某", "基教科", "财务科"]),
+        ];
+        let text = layout(&rows, 0);
+        assert_eq!(
+            text,
+            "1.新建幼儿园5所\n牵头单位：基教科\n配合单位：财务科\n"
+        );
     }
 
     #[test]

@@ -1287,3 +1287,35 @@ async fn the_plan_page_filters_and_sorts_like_the_api() {
     assert_eq!(status, StatusCode::BAD_REQUEST);
     app.stop().await;
 }
+
+/// A plan whose units are written once for a whole section: the review screen counts what
+/// needs a look and lists those readings first, and the API's import answer carries them.
+#[tokio::test]
+async fn review_screen_lists_uncertain_readings_first() {
+    let app = TestApp::start(Backend::Sqlite, june_28()).await.unwrap();
+    bureau(&app).await;
+    let plan = "某县教育局2026年工作要点\n一、办好学前教育\n（责任单位：基础教育科）\n1.扩大普惠资源。新建幼儿园3所。\n2.提升保教质量。\n二、加强教师队伍建设\n3.补充教师。招聘教师50名。（责任单位：人事科）\n";
+    let mut admin = app.login("admin", 3).await;
+    let (status, body) = admin
+        .upload("/api/v1/plans", "plan.txt", plan.as_bytes())
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let warnings = body["warnings"].as_array().unwrap();
+    assert!(
+        warnings[0]
+            .as_str()
+            .unwrap()
+            .contains("本部分统一写明的责任单位"),
+        "{warnings:?}"
+    );
+    let id = body["plan"]["id"].as_i64().unwrap();
+    let mut browser = browser_login(&app, "admin", 4).await;
+    let (_, body) = browser.get(&format!("/plans/{id}/review")).await;
+    let page = html(&body);
+    let count = texts(&page, "#warnings-count");
+    assert_eq!(count.len(), 1);
+    assert!(count[0].contains(&format!("有 {} 处需要人工核对", warnings.len())));
+    let listed = texts(&page, "#warnings li");
+    assert!(listed[0].contains("第1项任务的责任单位"), "{listed:?}");
+    assert!(listed[1].contains("第2项任务的责任单位"), "{listed:?}");
+}
