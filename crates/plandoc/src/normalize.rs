@@ -41,7 +41,7 @@ static RUN_IN_MARKER: LazyLock<Regex> = LazyLock::new(|| {
 /// summary and the next plan share one line: "…。2025年工作要点一、…".
 static RUN_IN_TITLE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"[。；！？）)〕】日][一-鿿]{0,20}?(?:19|20)\d{2}年(?:度)?(?:全[市县区省])?(?:教育)?工作(?:要点|要點|计划|計劃|总结|總結)",
+        r"[。；！？）)〕】日] *[一-鿿]{0,20}?(?:19|20)\d{2}年(?:度)?(?:全[市县区省])?(?:教育)?工作(?:要点|要點|计划|計劃|总结|總結)",
     )
     .expect("valid regex")
 });
@@ -244,7 +244,10 @@ fn split_inline(line: &str) -> Vec<&str> {
 /// pages and text exports print them), at least two.
 fn table_cells(line: &str) -> Option<Vec<String>> {
     let line = line.trim();
-    let cells: Vec<String> = if line.starts_with('|') || line.starts_with('｜') {
+    let piped = line.starts_with(['|', '｜'])
+        || line.ends_with(['|', '｜'])
+        || line.matches(['|', '｜']).count() >= 2;
+    let cells: Vec<String> = if piped {
         line.trim_matches(['|', '｜'])
             .split(['|', '｜'])
             .map(|c| c.trim().to_string())
@@ -254,7 +257,7 @@ fn table_cells(line: &str) -> Option<Vec<String>> {
     } else {
         return None;
     };
-    (cells.len() >= 2 || line.starts_with(['|', '｜'])).then_some(cells)
+    (cells.len() >= 2 || piped).then_some(cells)
 }
 
 /// Lays out runs of table rows in plain text the way tables of .docx files are laid out
@@ -265,7 +268,7 @@ fn text_tables(text: &str) -> std::borrow::Cow<'_, str> {
     }
     let mut previous_row = false;
     let has_table = text.split('\n').any(|line| {
-        let row = line.trim_start().starts_with(['|', '｜']) || line.contains('\t');
+        let row = line.contains(['|', '｜', '\t']);
         let run = row && previous_row;
         previous_row = row;
         run
@@ -293,8 +296,13 @@ fn text_tables(text: &str) -> std::borrow::Cow<'_, str> {
         rows.clear();
     };
     for line in text.split('\n') {
+        // A category row spanning the table (一、…) arrives without separators.
+        let category = !rows.is_empty()
+            && line.chars().count() <= 40
+            && crate::numerals::starts_with_section_numeral(line.trim());
         match table_cells(line) {
             Some(cells) => rows.push(cells),
+            None if category => rows.push(vec![line.trim().to_string()]),
             None => {
                 flush(&mut rows, &mut out, &mut sections);
                 if crate::numerals::starts_with_section_numeral(line.trim()) {

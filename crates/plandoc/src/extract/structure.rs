@@ -185,7 +185,9 @@ fn present_styles(markers: &[Option<Marker>]) -> Vec<Style> {
             .collect();
         let follows = numbers.windows(2).filter(|w| w[1] == w[0] + 1).count();
         let needed = if style == Style::Bare { 2 } else { 1 };
-        if follows >= needed {
+        // A plan of one part (一、 alone) still has it as its section.
+        let single_part = style <= Style::ParenChinese && numbers == [1];
+        if follows >= needed || single_part {
             styles.push(style);
         }
     }

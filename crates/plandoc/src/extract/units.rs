@@ -225,13 +225,17 @@ fn closing_for(open: &str) -> Option<char> {
     }
 }
 
-/// Where a unit list ends: the closing bracket of its label, a 。, or the end of the line
-/// (the caller has already cut `rest` at the next label).
+/// Where a unit list ends: the closing bracket of its label, a 。, the next field on the
+/// line, or the end of the line (the caller has already cut `rest` at the next label).
 fn list_end(rest: &str, closing: Option<char>) -> usize {
     let mut depth = 0i32;
+    let mut last_separator = 0;
     for (i, c) in rest.char_indices() {
         match c {
             '\n' | '。' => return i,
+            // Another field follows on the line (完成时限：…, 责任领导：…): names hold no colon.
+            '：' | ':' if depth == 0 => return last_separator,
+            ' ' | '\t' | '；' | ';' | '，' | ',' if depth == 0 => last_separator = i,
             c if Some(c) == closing && depth == 0 => return i,
             '(' | '（' | '〔' | '【' | '[' => depth += 1,
             ')' | '）' | '〕' | '】' | ']' => {
@@ -455,6 +459,18 @@ mod tests {
             .map(|u| u.0.clone())
             .collect();
         assert_eq!(names, vec!["办公室", "人事科"]);
+    }
+
+    #[test]
+    fn a_list_ends_where_another_field_begins() {
+        let text = "责任股室：基础教育股、计财股  完成时限：6月底前";
+        assert_eq!(
+            find(text, text)[0].units,
+            vec![
+                ("基础教育股".to_string(), None),
+                ("计财股".to_string(), None)
+            ]
+        );
     }
 
     #[test]
