@@ -243,6 +243,9 @@ fn split_inline(line: &str) -> Vec<&str> {
 /// The cells of a line copied from a table: cells separated by tabs or by `|` (as web
 /// pages and text exports print them), at least two.
 fn table_cells(line: &str) -> Option<Vec<String>> {
+    if !may_be_row(line) {
+        return None;
+    }
     let line = line.trim();
     let piped = line.starts_with(['|', '｜'])
         || line.ends_with(['|', '｜'])
@@ -260,15 +263,21 @@ fn table_cells(line: &str) -> Option<Vec<String>> {
     (cells.len() >= 2 || piped).then_some(cells)
 }
 
+/// Whether a line holds a cell separator at all: byte searches, cheaper than reading it.
+fn may_be_row(line: &str) -> bool {
+    let bytes = line.as_bytes();
+    bytes.contains(&b'|') || bytes.contains(&b'\t') || line.contains("｜")
+}
+
 /// Lays out runs of table rows in plain text the way tables of .docx files are laid out
 /// (a 责任分解表 becomes numbered tasks with their units), so every format reads alike.
 fn text_tables(text: &str) -> std::borrow::Cow<'_, str> {
-    if !text.contains(['\t', '|', '｜']) {
+    if !may_be_row(text) {
         return std::borrow::Cow::Borrowed(text);
     }
     let mut previous_row = false;
     let has_table = text.split('\n').any(|line| {
-        let row = line.contains(['|', '｜', '\t']);
+        let row = may_be_row(line);
         let run = row && previous_row;
         previous_row = row;
         run
@@ -332,7 +341,7 @@ fn char_floor(s: &str, at: usize) -> usize {
 fn strip_pinyin(text: &str) -> std::borrow::Cow<'_, str> {
     let mut glosses: Vec<(usize, usize)> = text
         .match_indices('(')
-        .chain(text.match_indices('（'))
+        .chain(text.match_indices("（"))
         .filter_map(|(at, open)| gloss_end(text, at, open.len()).map(|end| (at, end)))
         .collect();
     if glosses.is_empty() {
@@ -383,6 +392,9 @@ fn split_run_in(line: &str, mut cuts: Vec<usize>) -> Vec<&str> {
         m.start() + line[m.start()..].chars().next().map_or(0, char::len_utf8)
     };
     let long = line.len() > RUN_IN_LINE;
+    if !long && cuts.is_empty() {
+        return vec![line];
+    }
     if long && line.contains("工作") && TITLE_WORDS.iter().any(|w| line.contains(w)) {
         cuts.extend(RUN_IN_TITLE.find_iter(line).map(after_first));
         cuts.sort_unstable();
