@@ -87,6 +87,7 @@ pub fn decomposition(file_name: &str, bytes: &[u8]) -> Result<ImportedTable> {
             MAX_BYTES / 1024 / 1024
         )));
     }
+    crate::workbook::check(file_name, bytes)?;
     let mut workbook: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).map_err(|e| {
         OfficeError::Unreadable(format!("“{file_name}”不是可读取的 Excel（.xlsx）文件：{e}"))
     })?;

@@ -7,6 +7,7 @@
 
 pub mod docx;
 pub mod import;
+pub mod workbook;
 pub mod xlsx;
 
 use chrono::NaiveDate;

@@ -394,3 +394,67 @@ fn variant_layouts_and_bad_rows_are_read_or_reported() {
     let err = import::decomposition("notes.xlsx", &b"PK\x03\x04 not really"[..]).unwrap_err();
     assert!(err.to_string().contains("notes.xlsx"));
 }
+
+/// A workbook made by hand: the parts Excel needs and one sheet.
+fn workbook_with_sheet(sheet: &str, extra: Option<(&str, Vec<u8>)>) -> Vec<u8> {
+    use std::io::Write;
+    let mut writer = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let options = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
+    let parts = [
+        ("[Content_Types].xml", r#"<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>"#.to_string()),
+        ("_rels/.rels", r#"<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>"#.to_string()),
+        ("xl/workbook.xml", r#"<?xml version="1.0"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="Sheet1" sheetId="1" r:id="rId1"/></sheets></workbook>"#.to_string()),
+        ("xl/_rels/workbook.xml.rels", r#"<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>"#.to_string()),
+        ("xl/worksheets/sheet1.xml", sheet.to_string()),
+    ];
+    for (name, body) in parts {
+        writer.start_file(name, options).unwrap();
+        writer.write_all(body.as_bytes()).unwrap();
+    }
+    if let Some((name, body)) = extra {
+        writer.start_file(name, options).unwrap();
+        writer.write_all(&body).unwrap();
+    }
+    writer.finish().unwrap().into_inner()
+}
+
+#[test]
+fn workbooks_that_would_exhaust_memory_are_refused_before_reading() {
+    // One cell declared at the sheet's last row and column: calamine alone would try to
+    // allocate the whole grid and abort.
+    let far = workbook_with_sheet(
+        r#"<?xml version="1.0"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData><row r="1048576"><c r="XFD1048576" t="inlineStr"><is><t>x</t></is></c></row></sheetData></worksheet>"#,
+        None,
+    );
+    assert!(far.len() < 4096, "the bomb is small: {}", far.len());
+    let err = import::decomposition("bomb.xlsx", &far)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("bomb.xlsx") && err.contains("超出可读取的范围"),
+        "{err}"
+    );
+    let declared = workbook_with_sheet(
+        r#"<?xml version="1.0"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><dimension ref="A1:XFD1048576"/><sheetData/></worksheet>"#,
+        None,
+    );
+    assert!(import::decomposition("dim.xlsx", &declared).is_err());
+    // A part that inflates past the budget.
+    let padding = vec![b' '; (luoshi_office::workbook::MAX_INFLATED_BYTES + 1) as usize];
+    let inflating = workbook_with_sheet(
+        r#"<?xml version="1.0"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData/></worksheet>"#,
+        Some(("xl/padding.xml", padding)),
+    );
+    assert!(inflating.len() < 1024 * 1024);
+    let err = import::decomposition("zip.xlsx", &inflating)
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("压缩炸弹"), "{err}");
+    // An ordinary sheet still passes the budgets.
+    let plain = workbook_with_sheet(
+        r#"<?xml version="1.0"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><dimension ref="A1:B2"/><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>任务名称</t></is></c><c r="B1" t="inlineStr"><is><t>牵头单位</t></is></c></row><row r="2"><c r="A2" t="inlineStr"><is><t>新建幼儿园</t></is></c><c r="B2" t="inlineStr"><is><t>基教科</t></is></c></row></sheetData></worksheet>"#,
+        None,
+    );
+    assert!(luoshi_office::workbook::check("plain.xlsx", &plain).is_ok());
+}

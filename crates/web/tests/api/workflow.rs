@@ -814,3 +814,34 @@ async fn exports_download_and_a_table_reimport_updates_its_draft() {
     assert_eq!(detail["tasks"][0]["targets"][0]["annual_value"], 20.0);
     app.stop().await;
 }
+
+/// A 2 KB workbook whose sheet names a cell at XFD1048576 once aborted the server through
+/// the plan upload; now it is refused with the reason and the service keeps answering.
+#[tokio::test]
+async fn a_workbook_bomb_is_refused_and_the_service_keeps_answering() {
+    use std::io::Write;
+    let app = TestApp::start(Backend::Sqlite, june_28()).await.unwrap();
+    bureau(&app).await;
+    let mut writer = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    writer
+        .start_file(
+            "xl/worksheets/sheet1.xml",
+            zip::write::SimpleFileOptions::default(),
+        )
+        .unwrap();
+    writer
+        .write_all(br#"<worksheet><sheetData><row r="1048576"><c r="XFD1048576"><v>1</v></c></row></sheetData></worksheet>"#)
+        .unwrap();
+    let bomb = writer.finish().unwrap().into_inner();
+    let mut admin = app.login("admin", 3).await;
+    let (status, body) = admin.upload("/api/v1/plans", "bomb.xlsx", &bomb).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert!(
+        body["error"]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("bomb.xlsx") && m.contains("超出可读取的范围")),
+        "{body}"
+    );
+    let (status, _) = admin.get("/api/v1/plans").await;
+    assert_eq!(status, StatusCode::OK);
+}
