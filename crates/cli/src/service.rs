@@ -462,16 +462,41 @@ pub async fn backup(location: &Location, to: &Path) -> Result<()> {
     Ok(())
 }
 
-/// Replaces the SQLite database with a backup; the current one is kept beside it. The
-/// backup is checked (and brought up to the current schema) on a copy before it replaces
-/// anything.
-pub async fn restore(location: &Location, from: &Path) -> Result<()> {
-    if location
+/// The lock file beside a SQLite database: every `luoshi serve` holds it shared for as long
+/// as it runs, and `luoshi restore` needs it exclusively, so a restore never runs under a
+/// live server.
+fn lock_file(location: &Location) -> Result<std::fs::File> {
+    std::fs::create_dir_all(&location.data_dir)?;
+    let path = location.data_dir.join("luoshi.lock");
+    std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .with_context(|| format!("cannot open {}", path.display()))
+}
+
+fn sqlite_only(location: &Location) -> bool {
+    location
         .database
         .as_deref()
-        .is_some_and(|url| !url.starts_with("sqlite:"))
-    {
+        .is_none_or(|url| url.starts_with("sqlite:"))
+}
+
+/// Replaces the SQLite database with a backup and keeps the current one (with its
+/// write-ahead log emptied into it) beside it. Refused while a server uses the database,
+/// and for a file that is damaged, is not Luoshi's, is newer than this binary or holds no
+/// organization; the check runs on a copy before anything is moved.
+pub async fn restore(location: &Location, from: &Path) -> Result<()> {
+    if !sqlite_only(location) {
         bail!("restore is for SQLite; restore PostgreSQL with pg_restore or psql (see README)");
+    }
+    let lock = lock_file(location)?;
+    if lock.try_lock().is_err() {
+        bail!(
+            "a Luoshi server is using {}; stop it before restoring",
+            location.data_dir.display()
+        );
     }
     let mut header = [0u8; 16];
     let readable = std::fs::File::open(from)
@@ -483,44 +508,64 @@ pub async fn restore(location: &Location, from: &Path) -> Result<()> {
             from.display()
         );
     }
-    std::fs::create_dir_all(&location.data_dir)?;
     let checked = location.data_dir.join("luoshi.db.restoring");
     std::fs::copy(from, &checked).with_context(|| format!("cannot read {}", from.display()))?;
-    let opened = async {
+    let refuse = |why: &str| {
+        let _ = std::fs::remove_file(&checked);
+        anyhow!("{} cannot be restored: {why}", from.display())
+    };
+    let inspection = luoshi_store::inspect_sqlite(&checked)
+        .await
+        .map_err(|e| refuse(&format!("it cannot be read ({e})")))?;
+    if !inspection.intact {
+        return Err(refuse("it is damaged (PRAGMA integrity_check failed)"));
+    }
+    if !inspection.luoshi_schema {
+        return Err(refuse(
+            "it is not a Luoshi database, or one made by a newer Luoshi",
+        ));
+    }
+    if inspection.organizations == 0 {
+        return Err(refuse("it holds no organization"));
+    }
+    let migrated = async {
         let candidate = Store::connect(&format!("sqlite://{}", checked.display())).await?;
-        let organizations = candidate.organizations().await?;
         candidate.close().await;
-        anyhow::Ok(organizations.len())
+        anyhow::Ok(())
     }
     .await;
-    let organizations = match opened {
-        Ok(count) => count,
-        Err(error) => {
-            let _ = std::fs::remove_file(&checked);
-            return Err(error.context(format!(
-                "{} is not a Luoshi SQLite database",
-                from.display()
-            )));
-        }
-    };
+    if let Err(error) = migrated {
+        return Err(refuse(&format!(
+            "it cannot be brought up to date ({error})"
+        )));
+    }
     let target = location.data_dir.join("luoshi.db");
     if target.exists() {
-        let kept = location
-            .data_dir
-            .join(format!("luoshi.db.before-restore-{}", luoshi_store::now()));
-        std::fs::rename(&target, &kept)?;
-        println!("current database kept as {}", kept.display());
-    }
-    for suffix in ["-wal", "-shm"] {
-        let side = location.data_dir.join(format!("luoshi.db{suffix}"));
-        if side.exists() {
-            std::fs::remove_file(side)?;
+        // Everything committed moves from the log into the file before the file moves.
+        let current = location.open().await?;
+        let emptied = current.checkpoint_sqlite().await?;
+        current.close().await;
+        if !emptied {
+            return Err(refuse("the current database is in use"));
         }
+        let kept = format!("luoshi.db.before-restore-{}", luoshi_store::now());
+        for suffix in ["", "-wal", "-shm"] {
+            let side = location.data_dir.join(format!("luoshi.db{suffix}"));
+            if side.exists() {
+                std::fs::rename(&side, location.data_dir.join(format!("{kept}{suffix}")))?;
+            }
+        }
+        println!(
+            "current database kept as {}",
+            location.data_dir.join(&kept).display()
+        );
     }
     std::fs::rename(&checked, &target)?;
+    drop(lock);
     println!(
-        "restored {} ({organizations} organizations); start `luoshi serve` again",
-        from.display()
+        "restored {} ({} organizations); start `luoshi serve` again",
+        from.display(),
+        inspection.organizations
     );
     Ok(())
 }
@@ -533,6 +578,19 @@ pub async fn serve(
     trust_proxy: bool,
     today: Option<chrono::NaiveDate>,
 ) -> Result<()> {
+    // Held shared while serving (several servers may share one SQLite directory) so that a
+    // restore cannot move the database away underneath.
+    let lock = sqlite_only(location)
+        .then(|| lock_file(location))
+        .transpose()?;
+    if let Some(lock) = &lock
+        && lock.try_lock_shared().is_err()
+    {
+        bail!(
+            "{} is being restored; start the server when it is done",
+            location.data_dir.display()
+        );
+    }
     let store = location.open().await?;
     if store.count_users().await? == 0 {
         println!("The database has no users yet. Create the first admin with:");
@@ -562,6 +620,7 @@ pub async fn serve(
     );
     luoshi_web::serve(luoshi_web::AppState::new(store.clone(), config), listener).await?;
     store.close().await;
+    drop(lock);
     Ok(())
 }
 

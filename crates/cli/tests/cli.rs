@@ -284,3 +284,114 @@ fn export_writes_office_files_and_a_table_imports_back_into_one_draft() {
     let first_check = out.lines().find(|l| l.starts_with("  check: ")).unwrap();
     assert!(first_check.contains("责任单位"), "{out}");
 }
+
+/// Starts `luoshi serve` on a free port for `data`; returns the child once it answers.
+fn serving(data: &str) -> std::process::Child {
+    use std::io::BufRead;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_luoshi"))
+        .args(["serve", "--addr", "127.0.0.1:0", "--data-dir", data])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("luoshi serve starts");
+    let stdout = child.stdout.take().unwrap();
+    let serving = std::io::BufReader::new(stdout)
+        .lines()
+        .map_while(Result::ok)
+        .any(|line| line.starts_with("Luoshi is serving on"));
+    assert!(serving, "the server announces its address");
+    child
+}
+
+#[test]
+fn restore_never_loses_data_nor_runs_under_a_server_nor_takes_a_bad_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let data_path = dir.path().join("data");
+    let data = data_path.to_str().unwrap();
+    let run = |args: &[&str]| {
+        let mut all = args.to_vec();
+        all.extend(["--data-dir", data]);
+        luoshi(&all)
+    };
+    assert!(
+        run(&["unit", "add", "基础教育科", "--organization", "某县教育局"])
+            .status
+            .success()
+    );
+    let backup = dir.path().join("backup.db");
+    assert!(
+        run(&["backup", "--to", backup.to_str().unwrap()])
+            .status
+            .success()
+    );
+
+    // A live server holds the directory: restore refuses and changes nothing.
+    let mut server = serving(data);
+    let refused = run(&["restore", backup.to_str().unwrap()]);
+    assert_eq!(refused.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&refused.stderr).contains("server is using"),
+        "{}",
+        String::from_utf8_lossy(&refused.stderr)
+    );
+    // A change committed while the server runs stays in its write-ahead log when the
+    // server dies; restore must move it into the kept database, not delete it.
+    assert!(run(&["unit", "add", "安全管理科"]).status.success());
+    server.kill().unwrap();
+    server.wait().unwrap();
+    let restored = run(&["restore", backup.to_str().unwrap()]);
+    assert!(
+        restored.status.success(),
+        "{}",
+        String::from_utf8_lossy(&restored.stderr)
+    );
+    let kept = std::fs::read_dir(&data_path)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| {
+            let name = p.file_name().unwrap().to_string_lossy().to_string();
+            name.starts_with("luoshi.db.before-restore-")
+                && !name.ends_with("-wal")
+                && !name.ends_with("-shm")
+        })
+        .expect("the previous database is kept");
+    let alone = dir.path().join("alone");
+    std::fs::create_dir_all(&alone).unwrap();
+    std::fs::copy(&kept, alone.join("luoshi.db")).unwrap();
+    let units = luoshi(&["unit", "list", "--data-dir", alone.to_str().unwrap()]);
+    assert!(
+        String::from_utf8_lossy(&units.stdout).contains("安全管理科"),
+        "the kept file alone holds the change made before the restore"
+    );
+
+    // A damaged backup and a foreign SQLite file are refused; the database stays as it is.
+    let mut damaged = std::fs::read(&backup).unwrap();
+    for byte in &mut damaged[4096..8192] {
+        *byte = 0x5a;
+    }
+    let damaged_path = dir.path().join("damaged.db");
+    std::fs::write(&damaged_path, &damaged).unwrap();
+    let out = run(&["restore", damaged_path.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("damaged.db"));
+    let foreign = dir.path().join("foreign.db");
+    tokio::runtime::Runtime::new().unwrap().block_on(async {
+        sqlx::any::install_default_drivers();
+        let url = format!("sqlite://{}?mode=rwc", foreign.display());
+        let pool = sqlx::AnyPool::connect(&url).await.unwrap();
+        sqlx::query("CREATE TABLE notes (body TEXT)")
+            .execute(&pool)
+            .await
+            .unwrap();
+        pool.close().await;
+    });
+    let out = run(&["restore", foreign.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("not a Luoshi database"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let units = String::from_utf8(run(&["unit", "list"]).stdout).unwrap();
+    assert!(units.contains("基础教育科"), "{units}");
+}

@@ -142,10 +142,83 @@ impl Store {
         Ok(())
     }
 
+    /// Moves everything in the write-ahead log into the database file and empties the log,
+    /// so the file alone holds every committed change. False when another connection (a
+    /// running server) keeps the log busy.
+    pub async fn checkpoint_sqlite(&self) -> Result<bool> {
+        if self.backend != Backend::Sqlite {
+            return Err(StoreError::Config("checkpoints are for SQLite".into()));
+        }
+        let (busy, _, _): (i64, i64, i64) = sqlx::query_as("PRAGMA wal_checkpoint(TRUNCATE)")
+            .fetch_one(&self.write)
+            .await?;
+        Ok(busy == 0)
+    }
+
     pub async fn close(&self) {
         self.write.close().await;
         self.read.close().await;
     }
+}
+
+/// What a SQLite file holds, read without changing it: `luoshi restore` checks a backup
+/// with it before the file may replace anything.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SqliteInspection {
+    /// `PRAGMA integrity_check` answered "ok".
+    pub intact: bool,
+    /// The file carries Luoshi's migration history, none of it newer than this binary.
+    pub luoshi_schema: bool,
+    /// Organizations stored (0 when the schema is not Luoshi's).
+    pub organizations: i64,
+}
+
+/// Reads `path` read-only: integrity, whose schema it is, and whether it holds a bureau.
+pub async fn inspect_sqlite(path: &Path) -> Result<SqliteInspection> {
+    sqlx::any::install_default_drivers();
+    let url = format!("sqlite://{}?mode=ro", path.display());
+    let options = AnyConnectOptions::from_str(&url)
+        .map_err(|e| StoreError::Config(format!("bad database path: {e}")))?
+        .disable_statement_logging();
+    let pool = AnyPoolOptions::new()
+        .max_connections(1)
+        .connect_with(options)
+        .await?;
+    let inspection = async {
+        let (check,): (String,) = sqlx::query_as("PRAGMA integrity_check")
+            .fetch_one(&pool)
+            .await?;
+        let (tables,): (i64,) = sqlx::query_as(
+            "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name IN ('_sqlx_migrations', 'organizations')",
+        )
+        .fetch_one(&pool)
+        .await?;
+        let mut inspection = SqliteInspection {
+            intact: check == "ok",
+            luoshi_schema: false,
+            organizations: 0,
+        };
+        if tables < 2 {
+            return Ok::<_, StoreError>(inspection);
+        }
+        let versions: Vec<(i64,)> = sqlx::query_as("SELECT version FROM _sqlx_migrations")
+            .fetch_all(&pool)
+            .await?;
+        let known: Vec<i64> = SQLITE_MIGRATIONS.iter().map(|m| m.version).collect();
+        inspection.luoshi_schema = !versions.is_empty()
+            && versions.iter().all(|(v,)| known.contains(v))
+            && known.first().is_some_and(|first| versions.iter().any(|(v,)| v == first));
+        if inspection.luoshi_schema {
+            let (organizations,): (i64,) = sqlx::query_as("SELECT count(*) FROM organizations")
+                .fetch_one(&pool)
+                .await?;
+            inspection.organizations = organizations;
+        }
+        Ok(inspection)
+    }
+    .await;
+    pool.close().await;
+    inspection
 }
 
 /// Seconds since the Unix epoch, the unit of every stored timestamp.
