@@ -10,6 +10,15 @@ fn luoshi(args: &[&str]) -> Output {
         .expect("luoshi runs")
 }
 
+/// Runs the binary with `--data-dir data` added.
+fn in_data_dir(data: &str) -> impl Fn(&[&str]) -> Output + '_ {
+    move |args| {
+        let mut all = args.to_vec();
+        all.extend(["--data-dir", data]);
+        luoshi(&all)
+    }
+}
+
 fn repo() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
 }
@@ -130,11 +139,7 @@ fn backup_and_restore_round_trip_a_sqlite_data_directory() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");
     let data = data.to_str().unwrap();
-    let run = |args: &[&str]| {
-        let mut all = args.to_vec();
-        all.extend(["--data-dir", data]);
-        luoshi(&all)
-    };
+    let run = in_data_dir(data);
     assert!(
         run(&["unit", "add", "基础教育科", "--organization", "某县教育局"])
             .status
@@ -308,11 +313,7 @@ fn restore_never_loses_data_nor_runs_under_a_server_nor_takes_a_bad_file() {
     let dir = tempfile::tempdir().unwrap();
     let data_path = dir.path().join("data");
     let data = data_path.to_str().unwrap();
-    let run = |args: &[&str]| {
-        let mut all = args.to_vec();
-        all.extend(["--data-dir", data]);
-        luoshi(&all)
-    };
+    let run = in_data_dir(data);
     assert!(
         run(&["unit", "add", "基础教育科", "--organization", "某县教育局"])
             .status
