@@ -629,39 +629,45 @@ impl Store {
         Ok(after)
     }
 
-    /// Counts a failed password; locks the account until `lock_until` when given.
-    pub async fn record_failed_login(
-        &self,
-        audit: &Audit,
-        id: i64,
-        lock_until: Option<i64>,
-    ) -> Result<()> {
-        let mut tx = self.write.begin().await?;
-        sqlx::query(
-            "UPDATE users SET failed_logins = failed_logins + 1,
-                 locked_until = COALESCE($1, locked_until) WHERE id = $2",
+    /// Counts a login attempt against the account before its password is checked, in one
+    /// statement, so that parallel attempts each count (a lock that has expired starts the
+    /// count again). Returns the attempt's number, or None while the account is locked.
+    pub async fn count_login_attempt(&self, id: i64, now: i64) -> Result<Option<i64>> {
+        let counted: Option<(i64,)> = sqlx::query_as(
+            "UPDATE users SET
+                 failed_logins = CASE WHEN locked_until IS NOT NULL AND locked_until <= $1
+                                      THEN 1 ELSE failed_logins + 1 END,
+                 locked_until = CASE WHEN locked_until IS NOT NULL AND locked_until <= $1
+                                     THEN NULL ELSE locked_until END
+             WHERE id = $2 AND (locked_until IS NULL OR locked_until <= $1)
+             RETURNING failed_logins",
         )
-        .bind(lock_until)
+        .bind(now)
         .bind(id)
-        .execute(&mut *tx)
+        .fetch_optional(&self.write)
         .await?;
-        if lock_until.is_some() {
-            let detail = serde_json::json!({ "locked_until": lock_until });
-            record::<(), _>(
-                &mut tx,
-                audit,
-                "account_locked",
-                "user",
-                Some(id),
-                None,
-                Some(&detail),
-            )
+        Ok(counted.map(|(n,)| n))
+    }
+
+    /// Locks the account until `until` (audited), after too many failed passwords.
+    pub async fn lock_account(&self, audit: &Audit, id: i64, until: i64) -> Result<()> {
+        let mut tx = self.write.begin().await?;
+        sqlx::query("UPDATE users SET locked_until = $1 WHERE id = $2")
+            .bind(until)
+            .bind(id)
+            .execute(&mut *tx)
             .await?;
-            sqlx::query("UPDATE users SET failed_logins = 0 WHERE id = $1")
-                .bind(id)
-                .execute(&mut *tx)
-                .await?;
-        }
+        let detail = serde_json::json!({ "locked_until": until });
+        record::<(), _>(
+            &mut tx,
+            audit,
+            "account_locked",
+            "user",
+            Some(id),
+            None,
+            Some(&detail),
+        )
+        .await?;
         tx.commit().await?;
         Ok(())
     }

@@ -164,23 +164,41 @@ pub(crate) async fn authenticate(
     };
     let user = credentials.user;
     let audit = Audit::user(user.id, user.organization_id, &user.username, ip);
-    if let Some(until) = user.locked_until.filter(|until| *until > now) {
-        store.record_login_attempt(ip, username, false).await?;
-        store
-            .record_event(&audit, "login_locked", "session", Some(user.id))
-            .await?;
+    let locked = |until: i64| {
         let minutes = (until - now + 59) / 60;
-        return Err(ApiError::new(
+        ApiError::new(
             StatusCode::LOCKED,
             "account_locked",
             format!("连续登录失败次数过多，账号已锁定，请 {minutes} 分钟后再试"),
-        ));
+        )
+    };
+    // The attempt is counted before the password is checked, in one statement: parallel
+    // guesses each count, and those past the limit never reach the check.
+    let attempt = store.count_login_attempt(user.id, now).await?;
+    let beyond_limit = attempt.is_some_and(|n| n > auth::MAX_FAILED_LOGINS);
+    if attempt.is_none() || beyond_limit {
+        store.record_login_attempt(ip, username, false).await?;
+        if beyond_limit {
+            store
+                .lock_account(&audit, user.id, now + auth::LOCKOUT_SECS)
+                .await?;
+        }
+        store
+            .record_event(&audit, "login_locked", "session", Some(user.id))
+            .await?;
+        let until = user
+            .locked_until
+            .filter(|until| *until > now)
+            .unwrap_or(now + auth::LOCKOUT_SECS);
+        return Err(locked(until));
     }
     if user.disabled || !password::verify(password_text, &credentials.password_hash) {
         store.record_login_attempt(ip, username, false).await?;
-        let lock = (credentials.failed_logins + 1 >= auth::MAX_FAILED_LOGINS)
-            .then_some(now + auth::LOCKOUT_SECS);
-        store.record_failed_login(&audit, user.id, lock).await?;
+        if attempt.is_some_and(|n| n >= auth::MAX_FAILED_LOGINS) {
+            store
+                .lock_account(&audit, user.id, now + auth::LOCKOUT_SECS)
+                .await?;
+        }
         store
             .record_event(&audit, "login_failed", "session", Some(user.id))
             .await?;

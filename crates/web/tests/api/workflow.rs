@@ -845,3 +845,58 @@ async fn a_workbook_bomb_is_refused_and_the_service_keeps_answering() {
     let (status, _) = admin.get("/api/v1/plans").await;
     assert_eq!(status, StatusCode::OK);
 }
+
+/// Parallel wrong passwords each count: at most five reach the password check, the rest
+/// find the account locked, and so does the right password afterwards.
+async fn parallel_guesses(backend: Backend) {
+    let Some(app) = TestApp::start(backend, june_28()).await else {
+        return;
+    };
+    bureau(&app).await;
+    let mut guesses = Vec::new();
+    for ip in 10..40u8 {
+        let mut client = app.anonymous(ip);
+        guesses.push(tokio::spawn(async move {
+            let (status, _) = client
+                .post(
+                    "/api/v1/session",
+                    json!({ "username": "basic_reporter", "password": "Wrong-Password-9" }),
+                )
+                .await;
+            status
+        }));
+    }
+    let mut refused = 0;
+    let mut locked = 0;
+    for guess in guesses {
+        match guess.await.unwrap() {
+            StatusCode::UNAUTHORIZED => refused += 1,
+            StatusCode::LOCKED => locked += 1,
+            other => panic!("unexpected {other}"),
+        }
+    }
+    assert!(refused <= 5, "{refused} guesses reached the password check");
+    assert_eq!(refused + locked, 30);
+    let (status, body) = app
+        .anonymous(50)
+        .post(
+            "/api/v1/session",
+            json!({ "username": "basic_reporter", "password": PASSWORD }),
+        )
+        .await;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (StatusCode::LOCKED, Some("account_locked"))
+    );
+    app.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn parallel_guesses_lock_the_account_on_sqlite() {
+    parallel_guesses(Backend::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn parallel_guesses_lock_the_account_on_postgres() {
+    parallel_guesses(Backend::Postgres).await;
+}
