@@ -75,7 +75,6 @@ pub struct AccessChange {
 pub struct Credentials {
     pub user: User,
     pub password_hash: String,
-    pub failed_logins: i64,
 }
 
 /// A stored session (会话).
@@ -150,14 +149,13 @@ struct UserRow {
     role: String,
     password_hash: String,
     must_change_password: i64,
-    failed_logins: i64,
     locked_until: Option<i64>,
     disabled: i64,
     created_at: i64,
 }
 
 const USER_COLUMNS: &str = "SELECT id, organization_id, username, display_name, role, password_hash, \
-    must_change_password, failed_logins, locked_until, disabled, created_at";
+    must_change_password, locked_until, disabled, created_at";
 const UNIT_COLUMNS: &str = "SELECT id, organization_id, parent_id, name, kind, abbreviations";
 
 fn check_unit_fields(name: &str, kind: &str) -> Result<()> {
@@ -473,13 +471,11 @@ impl Store {
                 .await?;
         let Some(row) = row else { return Ok(None) };
         let password_hash = row.password_hash.clone();
-        let failed_logins = row.failed_logins;
         let mut conn = self.read.acquire().await?;
         let user = user_from_row(&mut conn, row).await?;
         Ok(Some(Credentials {
             user,
             password_hash,
-            failed_logins,
         }))
     }
 
