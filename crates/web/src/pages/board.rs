@@ -1,0 +1,227 @@
+//! The home page: the supervisors' board and the task list with lights.
+
+use std::collections::HashMap;
+
+use askama::Template;
+use axum::extract::{Query, State};
+use luoshi_domain::period::china_time;
+use luoshi_domain::policy::{Action, decide};
+use luoshi_store::{Dashboard, HistoryScope, NoticeFilter, Paging, Plan};
+use serde::Deserialize;
+
+use crate::AppState;
+use crate::auth::Caller;
+use crate::history::{self, HistoryLine};
+
+use super::frame::{Layout, PageError, PageResult, Viewer, home_crumb, render};
+use super::my_tasks::my_tasks;
+use super::report::report_periods;
+use super::review::drafts_of;
+use super::rows::{TaskRow, notice_state_zh, task_title, unit_name_of, user_names};
+use super::task::{TargetView, target_view};
+
+#[derive(Template)]
+#[template(path = "tasks.html")]
+pub(super) struct TasksPage {
+    pub(super) layout: Layout,
+    pub(super) heading: String,
+    pub(super) plan_id: Option<i64>,
+    pub(super) light_options: Vec<(&'static str, &'static str)>,
+    pub(super) filter_light: String,
+    pub(super) filter_q: String,
+    pub(super) unit_options: Vec<(i64, String, bool)>,
+    pub(super) section_options: Vec<(i64, String, bool)>,
+    pub(super) sort_options: Vec<(&'static str, &'static str, bool)>,
+    pub(super) tasks: Vec<TaskRow>,
+    pub(super) empty_message: String,
+    pub(super) drafts: Vec<(i64, String)>,
+    pub(super) can_upload: bool,
+}
+
+/// An open notice in a list that spans tasks (the board, 我的任务).
+pub(super) struct NoticeLine {
+    pub(super) task_id: i64,
+    pub(super) task: String,
+    pub(super) unit: String,
+    pub(super) reason: String,
+    pub(super) response_due: String,
+    /// The response date has passed without an answer.
+    pub(super) late: bool,
+    pub(super) state: &'static str,
+}
+
+/// The organization's notices not yet closed on the tasks in `tasks`, earliest due first;
+/// `units` keeps only those addressed to these units.
+pub(super) async fn open_notices(
+    state: &AppState,
+    caller: &Caller,
+    tasks: &HashMap<i64, luoshi_store::Task>,
+    units: Option<Vec<i64>>,
+) -> Result<Vec<NoticeLine>, PageError> {
+    let filter = NoticeFilter {
+        organization_id: caller.actor.organization_id,
+        unit_ids: units,
+        ..Default::default()
+    };
+    let today = state.today().to_string();
+    let mut lines: Vec<NoticeLine> = state
+        .store
+        .notices(&filter, Paging::all())
+        .await?
+        .items
+        .into_iter()
+        .filter(|n| n.state != "closed")
+        .filter_map(|n| {
+            let task = tasks.get(&n.task_id)?;
+            Some(NoticeLine {
+                task_id: task.id,
+                task: task_title(task),
+                unit: unit_name_of(task, n.unit_id),
+                late: n.state == "open" && n.response_due < today,
+                state: notice_state_zh(&n.state),
+                reason: n.reason,
+                response_due: n.response_due,
+            })
+        })
+        .collect();
+    lines.sort_by(|a, b| a.response_due.cmp(&b.response_due));
+    Ok(lines)
+}
+
+/// A change on the board, with the task it concerns.
+struct ChangeLine {
+    line: HistoryLine,
+    task: Option<(i64, String)>,
+}
+
+/// How many changes the board lists.
+const BOARD_CHANGES: usize = 15;
+
+#[derive(Template)]
+#[template(path = "board.html")]
+struct BoardPage {
+    layout: Layout,
+    can_publish: bool,
+    periods: Vec<(String, String)>,
+    plan: Plan,
+    plans: Vec<Plan>,
+    board: Dashboard,
+    targets: Vec<TargetView>,
+    notices: Vec<NoticeLine>,
+    /// When the caller last came (their previous login), if ever.
+    changes_since: Option<String>,
+    changes: Vec<ChangeLine>,
+}
+
+#[derive(Deserialize)]
+pub(super) struct HomeQuery {
+    plan: Option<i64>,
+}
+
+/// The board for those who oversee (挂图作战); the unit's tasks for those who report (我的任务).
+pub(super) async fn home(
+    State(state): State<AppState>,
+    Viewer(caller): Viewer,
+    Query(query): Query<HomeQuery>,
+) -> PageResult {
+    let organization = state
+        .store
+        .organization(caller.actor.organization_id)
+        .await?;
+    if decide(&caller.actor, Action::ReadOrganization).allowed() {
+        let plans = state
+            .store
+            .plans(
+                caller.actor.organization_id,
+                Some("published"),
+                None,
+                true,
+                Paging::all(),
+            )
+            .await?
+            .items;
+        let chosen = query
+            .plan
+            .and_then(|id| plans.iter().find(|p| p.id == id))
+            .or(plans.first())
+            .cloned();
+        let Some(plan) = chosen else {
+            let page = TasksPage {
+                layout: Layout::of(&caller, vec![home_crumb()]),
+                heading: "挂图作战".into(),
+                plan_id: None,
+                light_options: vec![],
+                filter_light: String::new(),
+                filter_q: String::new(),
+                unit_options: vec![],
+                section_options: vec![],
+                sort_options: vec![],
+                tasks: vec![],
+                empty_message: "还没有发布的工作要点。请由管理员或督查室上传工作要点文件（luoshi import 或“上传计划”），审核后发布。".into(),
+                drafts: drafts_of(&state, &caller).await?,
+                can_upload: decide(&caller.actor, Action::ManagePlans).allowed(),
+            };
+            return Ok(render(&page));
+        };
+        let board = state
+            .store
+            .dashboard(&plan, &organization.light_rules, state.today())
+            .await?;
+        let threshold = organization.light_rules.yellow_lag_percent;
+        let targets = board
+            .targets
+            .iter()
+            .filter(|t| t.actual.is_some())
+            .map(|t| target_view(t, threshold))
+            .collect();
+        let periods = report_periods(&plan, state.today()).0;
+        let tasks: HashMap<i64, luoshi_store::Task> = state
+            .store
+            .plan_tasks(plan.id)
+            .await?
+            .into_iter()
+            .map(|t| (t.id, t))
+            .collect();
+        let notices = open_notices(&state, &caller, &tasks, None).await?;
+        let since = state.store.previous_login(caller.user.id).await?;
+        let recent = state
+            .store
+            .history(
+                caller.actor.organization_id,
+                HistoryScope::Plan(plan.id),
+                since.as_ref().map(|e| e.id),
+                Paging::new(Some(1), Some(BOARD_CHANGES as i64 * 2)),
+            )
+            .await?;
+        let others: Vec<_> = recent
+            .items
+            .into_iter()
+            .filter(|e| e.actor_id != Some(caller.user.id))
+            .take(BOARD_CHANGES)
+            .collect();
+        let names = user_names(&state, caller.actor.organization_id).await?;
+        let changes = history::lines(&others, &names)
+            .into_iter()
+            .map(|line| ChangeLine {
+                task: line
+                    .task_id
+                    .and_then(|id| tasks.get(&id))
+                    .map(|t| (t.id, task_title(t))),
+                line,
+            })
+            .collect();
+        return Ok(render(&BoardPage {
+            layout: Layout::of(&caller, vec![home_crumb()]),
+            can_publish: decide(&caller.actor, Action::ManagePlans).allowed(),
+            periods,
+            plan,
+            plans,
+            board,
+            targets,
+            notices,
+            changes_since: since.map(|e| china_time(e.at).format("%Y-%m-%d %H:%M").to_string()),
+            changes,
+        }));
+    }
+    my_tasks(&state, &caller).await
+}

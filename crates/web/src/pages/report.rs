@@ -1,0 +1,388 @@
+//! The report form and the review and approval of reports.
+
+use askama::Template;
+use axum::Form;
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect};
+use luoshi_domain::light::trim_number;
+use luoshi_domain::period::{Cycle, Period};
+use luoshi_domain::policy::{Action, TaskAction, decide};
+use luoshi_domain::report::{ProgressStatus, ReportAction};
+use luoshi_store::{ActualInput, Paging, Plan, ReportFilter, ReportInput};
+use serde::Deserialize;
+
+use crate::AppState;
+use crate::api::Path;
+use crate::api::plans::authorize_task;
+use crate::auth::Caller;
+use crate::error::ApiError;
+
+use super::frame::{Layout, PageError, PageResult, TokenForm, Viewer, home_crumb, render};
+use super::task::task_with_light;
+
+struct FormTarget {
+    id: i64,
+    indicator: String,
+    unit: String,
+    annual: String,
+    actual: String,
+}
+
+#[derive(Template)]
+#[template(path = "report.html")]
+struct ReportPage {
+    layout: Layout,
+    task_id: i64,
+    heading: String,
+    periods: Vec<(String, String)>,
+    period: String,
+    statuses: Vec<(&'static str, &'static str)>,
+    status: String,
+    narrative: String,
+    targets: Vec<FormTarget>,
+    attachments: Vec<String>,
+    return_reason: Option<String>,
+    error: Option<String>,
+}
+
+#[derive(Deserialize)]
+pub(super) struct PeriodQuery {
+    period: Option<String>,
+}
+
+/// The periods a report can be written for, and the one to preselect.
+pub(super) fn report_periods(
+    plan: &Plan,
+    today: chrono::NaiveDate,
+) -> (Vec<(String, String)>, String) {
+    let cycle = Cycle::parse(&plan.cycle).unwrap_or(Cycle::Monthly);
+    let mut periods: Vec<Period> = luoshi_store::owed_periods(plan, cycle, today);
+    if periods.is_empty() {
+        periods = Period::of_year(cycle, plan.year);
+    }
+    let current = Period::containing(cycle, today);
+    let preselect = periods
+        .iter()
+        .find(|p| p.key() == current.key())
+        .or(periods.last())
+        .map(|p| p.key())
+        .unwrap_or_default();
+    (
+        periods
+            .iter()
+            .rev()
+            .map(|p| (p.key(), p.label_zh()))
+            .collect(),
+        preselect,
+    )
+}
+
+async fn report_form(
+    state: &AppState,
+    caller: &Caller,
+    id: i64,
+    period: Option<String>,
+    error: Option<String>,
+) -> Result<ReportPage, PageError> {
+    authorize_task(state, caller, id, TaskAction::WriteReport).await?;
+    let (plan, item) = task_with_light(state, caller, id).await?;
+    let (periods, preselect) = report_periods(&plan, state.today());
+    let period = period.unwrap_or(preselect);
+    let filter = ReportFilter {
+        organization_id: caller.actor.organization_id,
+        task_id: Some(id),
+        period: Some(period.clone()),
+        ..Default::default()
+    };
+    let existing = state
+        .store
+        .reports(&filter, Paging::all())
+        .await?
+        .items
+        .into_iter()
+        .next();
+    let actual_of = |target: i64| {
+        existing
+            .as_ref()
+            .and_then(|r| r.actuals.iter().find(|a| a.target_id == target))
+            .map(|a| trim_number(a.value))
+            .unwrap_or_default()
+    };
+    let targets = item
+        .task
+        .targets
+        .iter()
+        .map(|t| FormTarget {
+            id: t.id,
+            indicator: t.indicator.clone(),
+            unit: t.unit.clone(),
+            annual: t.value_text.clone(),
+            actual: actual_of(t.id),
+        })
+        .collect();
+    Ok(ReportPage {
+        layout: Layout::of(
+            caller,
+            vec![
+                home_crumb(),
+                (format!("/tasks/{id}"), item.task.heading.clone()),
+                ("".into(), "填报进展".into()),
+            ],
+        ),
+        task_id: id,
+        heading: item.task.heading.clone(),
+        periods,
+        period,
+        statuses: ProgressStatus::ALL
+            .iter()
+            .map(|s| (s.as_str(), s.zh()))
+            .collect(),
+        status: existing
+            .as_ref()
+            .map(|r| r.status.clone())
+            .unwrap_or_else(|| "in_progress".into()),
+        narrative: existing
+            .as_ref()
+            .map(|r| r.narrative.clone())
+            .unwrap_or_default(),
+        targets,
+        attachments: existing
+            .as_ref()
+            .map(|r| r.attachments.iter().map(|a| a.file_name.clone()).collect())
+            .unwrap_or_default(),
+        return_reason: existing
+            .as_ref()
+            .filter(|r| r.state == "returned")
+            .and_then(|r| r.return_reason.clone()),
+        error,
+    })
+}
+
+pub(super) async fn report_page(
+    State(state): State<AppState>,
+    Viewer(caller): Viewer,
+    Path(id): Path<i64>,
+    Query(query): Query<PeriodQuery>,
+) -> PageResult {
+    Ok(render(
+        &report_form(&state, &caller, id, query.period, None).await?,
+    ))
+}
+
+/// Saves or submits the report of the chosen period — a new one, or the draft or returned
+/// one already there — with an evidence file when one was chosen.
+pub(super) async fn report_submit(
+    State(state): State<AppState>,
+    Viewer(caller): Viewer,
+    Path(id): Path<i64>,
+    multipart: axum::extract::Multipart,
+) -> PageResult {
+    let (file, form) =
+        crate::uploads::read_form_optional(multipart, state.config.max_attachment_bytes).await?;
+    caller.check_form_token(form.get("csrf_token").map(String::as_str).unwrap_or(""))?;
+    let scope = authorize_task(&state, &caller, id, TaskAction::WriteReport).await?;
+    let period = form.get("period").cloned().unwrap_or_default();
+    let submit = form.get("action").map(String::as_str) == Some("submit");
+    let status = ProgressStatus::parse(form.get("status").map(String::as_str).unwrap_or(""))
+        .map_err(ApiError::from)?;
+    let mut actuals = Vec::new();
+    for (key, value) in &form {
+        let Some(target) = key
+            .strip_prefix("actual_")
+            .and_then(|t| t.parse::<i64>().ok())
+        else {
+            continue;
+        };
+        if value.trim().is_empty() {
+            continue;
+        }
+        match value.trim().parse::<f64>() {
+            Ok(number) => actuals.push(ActualInput {
+                target_id: target,
+                value: number,
+                note: String::new(),
+            }),
+            Err(_) => {
+                let message = format!("实际值“{value}”不是数字");
+                let page = report_form(&state, &caller, id, Some(period), Some(message)).await?;
+                return Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)).into_response());
+            }
+        }
+    }
+    let evidence = match &file {
+        Some(file) => match crate::uploads::evidence_type(file) {
+            Ok(content_type) => Some((file, content_type)),
+            Err(error) => {
+                let page =
+                    report_form(&state, &caller, id, Some(period), Some(error.message)).await?;
+                return Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)).into_response());
+            }
+        },
+        None => None,
+    };
+    let input = ReportInput {
+        status: Some(status),
+        narrative: form.get("narrative").cloned(),
+        actuals: Some(actuals),
+    };
+    let filter = ReportFilter {
+        organization_id: caller.actor.organization_id,
+        task_id: Some(id),
+        period: Some(period.clone()),
+        ..Default::default()
+    };
+    let existing = state
+        .store
+        .reports(&filter, Paging::all())
+        .await?
+        .items
+        .into_iter()
+        .next();
+    let organization = state
+        .store
+        .organization(caller.actor.organization_id)
+        .await?;
+    let saved = match existing {
+        Some(report) if matches!(report.state.as_str(), "draft" | "returned") => {
+            state
+                .store
+                .update_report(&caller.audit, report.id, &input)
+                .await
+        }
+        Some(_) => Err(luoshi_store::StoreError::Conflict(
+            "本期报送已提交，不能再修改".into(),
+        )),
+        None => {
+            let unit = caller
+                .actor
+                .units
+                .iter()
+                .copied()
+                .find(|u| scope.lead.contains(u));
+            state
+                .store
+                .create_report(&caller.audit, id, &period, unit, &input, false)
+                .await
+        }
+    };
+    let outcome = match saved {
+        Ok(report) => {
+            let mut result = Ok(());
+            if let Some((file, content_type)) = evidence {
+                let stored = crate::uploads::store_file(&state.config.data_dir, file).await?;
+                let attachment = luoshi_store::NewAttachment {
+                    file_name: file.name.clone(),
+                    content_type: content_type.to_string(),
+                    size: file.bytes.len() as i64,
+                    stored_name: stored.stored_name,
+                    sha256: stored.sha256,
+                };
+                result = state
+                    .store
+                    .add_attachment(&caller.audit, report.id, &attachment)
+                    .await
+                    .map(|_| ());
+            }
+            if result.is_ok() && submit {
+                result = state
+                    .store
+                    .transition_report(
+                        &caller.audit,
+                        report.id,
+                        ReportAction::Submit,
+                        None,
+                        organization.head_review,
+                    )
+                    .await
+                    .map(|_| ());
+            }
+            result
+        }
+        Err(error) => Err(error),
+    };
+    match outcome {
+        Ok(()) => Ok(Redirect::to(&format!("/tasks/{id}")).into_response()),
+        Err(error) => {
+            let message = ApiError::from(error).message;
+            let page = report_form(&state, &caller, id, Some(period), Some(message)).await?;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)).into_response())
+        }
+    }
+}
+
+#[derive(Deserialize)]
+pub(super) struct ReviewForm {
+    csrf_token: String,
+    decision: String,
+    #[serde(default)]
+    reason: String,
+}
+
+/// The supervisor's accept or return, from the task page.
+pub(super) async fn review_submit(
+    State(state): State<AppState>,
+    Viewer(caller): Viewer,
+    Path(id): Path<i64>,
+    Form(form): Form<ReviewForm>,
+) -> PageResult {
+    caller.check_form_token(&form.csrf_token)?;
+    let report = state.store.report(id).await?;
+    let scope = authorize_task(&state, &caller, report.task_id, TaskAction::Read).await?;
+    let task_scope = luoshi_domain::policy::TaskScope {
+        lead: &scope.lead,
+        co: &scope.co,
+    };
+    ApiError::check(
+        decide(&caller.actor, Action::ReviewReport(task_scope)),
+        "报送",
+    )?;
+    let organization = state
+        .store
+        .organization(caller.actor.organization_id)
+        .await?;
+    let (action, reason) = match form.decision.as_str() {
+        "accept" => (ReportAction::Accept, None),
+        _ => (ReportAction::Return, Some(form.reason.as_str())),
+    };
+    state
+        .store
+        .transition_report(&caller.audit, id, action, reason, organization.head_review)
+        .await?;
+    Ok(Redirect::to(&format!("/tasks/{}", report.task_id)).into_response())
+}
+
+/// The unit head's approval, from the task page.
+pub(super) async fn approve_submit(
+    State(state): State<AppState>,
+    Viewer(caller): Viewer,
+    Path(id): Path<i64>,
+    Form(form): Form<TokenForm>,
+) -> PageResult {
+    caller.check_form_token(&form.csrf_token)?;
+    let report = state.store.report(id).await?;
+    let scope = authorize_task(&state, &caller, report.task_id, TaskAction::Read).await?;
+    let task_scope = luoshi_domain::policy::TaskScope {
+        lead: &scope.lead,
+        co: &scope.co,
+    };
+    ApiError::check(
+        decide(&caller.actor, Action::ApproveReport(task_scope)),
+        "报送",
+    )?;
+    let organization = state
+        .store
+        .organization(caller.actor.organization_id)
+        .await?;
+    state
+        .store
+        .transition_report(
+            &caller.audit,
+            id,
+            ReportAction::Approve,
+            None,
+            organization.head_review,
+        )
+        .await?;
+    Ok(Redirect::to(&format!("/tasks/{}", report.task_id)).into_response())
+}

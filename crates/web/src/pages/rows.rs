@@ -1,0 +1,117 @@
+//! Rows and names that several pages show: a task's row with its light, unit and user
+//! names, a task's title, a notice's state in words, the newest report of each period.
+
+use std::collections::HashMap;
+
+use luoshi_store::{Paging, TaskWithLight};
+
+use crate::AppState;
+
+use super::frame::PageError;
+
+/// One row of a task list.
+pub(super) struct TaskRow {
+    pub(super) id: i64,
+    pub(super) number: i64,
+    pub(super) heading: String,
+    pub(super) units: String,
+    pub(super) color: &'static str,
+    pub(super) color_zh: &'static str,
+    pub(super) reasons: Vec<String>,
+    pub(super) status: &'static str,
+    pub(super) deadline: String,
+}
+
+pub(super) fn unit_names(assignments: &[luoshi_store::Assignment]) -> String {
+    assignments
+        .iter()
+        .map(|a| {
+            a.unit_name
+                .clone()
+                .unwrap_or_else(|| a.written_name.clone())
+        })
+        .collect::<Vec<_>>()
+        .join("、")
+}
+
+pub(super) fn task_row(item: &TaskWithLight) -> TaskRow {
+    TaskRow {
+        id: item.task.id,
+        number: item.task.number,
+        heading: item.task.heading.clone(),
+        units: unit_names(&item.task.lead_units),
+        color: item.light.color.as_str(),
+        color_zh: item.light.color.zh(),
+        reasons: item
+            .light
+            .reasons
+            .iter()
+            .map(|r| r.message.clone())
+            .collect(),
+        status: luoshi_office::status_zh(item.status.as_deref()),
+        deadline: item
+            .task
+            .deadline_text
+            .clone()
+            .or(item.task.deadline.clone())
+            .unwrap_or_else(|| "年内".into()),
+    }
+}
+
+pub(super) fn notice_state_zh(state: &str) -> &'static str {
+    match state {
+        "open" => "待回复",
+        "answered" => "已回复",
+        _ => "已办结",
+    }
+}
+
+/// A task as lists that span sections name it: "3. 补充教师".
+pub(super) fn task_title(task: &luoshi_store::Task) -> String {
+    format!("{}. {}", task.number, task.heading)
+}
+
+/// The name of one of a task's units.
+pub(super) fn unit_name_of(task: &luoshi_store::Task, unit: i64) -> String {
+    task.lead_units
+        .iter()
+        .chain(&task.co_units)
+        .find(|a| a.unit_id == Some(unit))
+        .map(|a| {
+            a.unit_name
+                .clone()
+                .unwrap_or_else(|| a.written_name.clone())
+        })
+        .unwrap_or_default()
+}
+
+/// Display names of the organization's people, for histories and comments.
+pub(super) async fn user_names(
+    state: &AppState,
+    organization_id: i64,
+) -> Result<HashMap<i64, String>, PageError> {
+    Ok(state
+        .store
+        .users(organization_id, None, None, Paging::all())
+        .await?
+        .items
+        .into_iter()
+        .map(|u| (u.id, u.display_name))
+        .collect())
+}
+
+/// The newest version of each task's report for each period.
+pub(super) fn newest_versions<'a>(
+    reports: impl IntoIterator<Item = &'a luoshi_store::Report>,
+) -> HashMap<(i64, &'a str), &'a luoshi_store::Report> {
+    let mut latest: HashMap<(i64, &str), &luoshi_store::Report> = HashMap::new();
+    for report in reports {
+        let entry = latest
+            .entry((report.task_id, report.period.as_str()))
+            .or_insert(report);
+        if report.version > entry.version {
+            *entry = report;
+        }
+    }
+    latest
+}

@@ -1,0 +1,186 @@
+//! Signing in and out, the password page and the first-run setup.
+
+use askama::Template;
+use axum::Form;
+use axum::extract::State;
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+
+use crate::AppState;
+use crate::auth::{self, Caller, ClientIp};
+use crate::error::ApiError;
+
+use super::frame::{Layout, PageResult, TokenForm, Viewer, home_crumb, render};
+
+#[derive(Template)]
+#[template(path = "login.html")]
+struct LoginPage {
+    layout: Layout,
+    error: Option<String>,
+    username: String,
+    first_run: bool,
+}
+
+pub(super) async fn login_page(
+    State(state): State<AppState>,
+    caller: Result<Caller, ApiError>,
+) -> PageResult {
+    if caller.is_ok() {
+        return Ok(Redirect::to("/").into_response());
+    }
+    Ok(render(&LoginPage {
+        layout: Layout::anonymous(&[("", "登录")]),
+        error: None,
+        username: String::new(),
+        first_run: state.store.count_users().await? == 0,
+    }))
+}
+
+#[derive(Deserialize)]
+pub(super) struct LoginForm {
+    username: String,
+    password: String,
+}
+
+pub(super) async fn login_submit(
+    State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
+    Form(form): Form<LoginForm>,
+) -> Response {
+    match crate::api::session::authenticate(&state, &ip, &form.username, &form.password).await {
+        Ok(opened) => ([(header::SET_COOKIE, opened.cookie)], Redirect::to("/")).into_response(),
+        Err(error) => {
+            let page = LoginPage {
+                layout: Layout::anonymous(&[("", "登录")]),
+                error: Some(error.message),
+                username: form.username,
+                first_run: false,
+            };
+            (error.status, render(&page)).into_response()
+        }
+    }
+}
+
+pub(super) async fn logout(
+    State(state): State<AppState>,
+    Viewer(caller): Viewer,
+    Form(form): Form<TokenForm>,
+) -> PageResult {
+    caller.check_form_token(&form.csrf_token)?;
+    if let auth::Credential::Session { token_hash, .. } = &caller.credential {
+        state.store.delete_session(token_hash).await?;
+    }
+    state
+        .store
+        .record_event(&caller.audit, "logout", "session", Some(caller.user.id))
+        .await?;
+    let cookie = auth::expired_cookie(state.config.secure_cookies);
+    Ok(([(header::SET_COOKIE, cookie)], Redirect::to("/login")).into_response())
+}
+
+#[derive(Template)]
+#[template(path = "password.html")]
+struct PasswordPage {
+    layout: Layout,
+    error: Option<String>,
+}
+
+pub(super) async fn password_page(Viewer(caller): Viewer) -> Response {
+    render(&PasswordPage {
+        layout: Layout::of(&caller, vec![home_crumb(), ("".into(), "修改密码".into())]),
+        error: None,
+    })
+}
+
+#[derive(Deserialize)]
+pub(super) struct PasswordForm {
+    csrf_token: String,
+    old_password: String,
+    new_password: String,
+}
+
+pub(super) async fn password_submit(
+    State(state): State<AppState>,
+    Viewer(caller): Viewer,
+    Form(form): Form<PasswordForm>,
+) -> PageResult {
+    caller.check_form_token(&form.csrf_token)?;
+    let credentials = state
+        .store
+        .credentials(&caller.user.username)
+        .await?
+        .ok_or_else(ApiError::unauthorized)?;
+    let problem =
+        if !luoshi_domain::password::verify(&form.old_password, &credentials.password_hash) {
+            Some("原密码不正确".to_string())
+        } else if form.old_password == form.new_password {
+            Some("新密码不能与原密码相同".to_string())
+        } else {
+            luoshi_domain::password::check_policy(&form.new_password)
+                .err()
+                .map(|e| e.to_string())
+        };
+    if let Some(message) = problem {
+        let page = PasswordPage {
+            layout: Layout::of(&caller, vec![home_crumb(), ("".into(), "修改密码".into())]),
+            error: Some(message),
+        };
+        return Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)).into_response());
+    }
+    let hash = luoshi_domain::password::hash(&form.new_password);
+    state
+        .store
+        .set_password(&caller.audit, caller.user.id, &hash, false)
+        .await?;
+    Ok(Redirect::to("/login").into_response())
+}
+
+#[derive(Template)]
+#[template(path = "setup.html")]
+struct SetupPage {
+    layout: Layout,
+    error: Option<String>,
+    organization: String,
+    username: String,
+    display_name: String,
+}
+
+/// The first-run page: shown only while the database has no user.
+pub(super) async fn setup_page(State(state): State<AppState>) -> PageResult {
+    if state.store.count_users().await? > 0 {
+        return Ok(Redirect::to("/login").into_response());
+    }
+    Ok(render(&SetupPage {
+        layout: Layout::anonymous(&[("", "首次使用")]),
+        error: None,
+        organization: String::new(),
+        username: String::new(),
+        display_name: String::new(),
+    }))
+}
+
+pub(super) async fn setup_submit(
+    State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
+    Form(form): Form<crate::api::session::Setup>,
+) -> PageResult {
+    let again = SetupPage {
+        layout: Layout::anonymous(&[("", "首次使用")]),
+        error: None,
+        organization: form.organization.clone(),
+        username: form.username.clone(),
+        display_name: form.display_name.clone(),
+    };
+    match crate::api::session::first_admin(&state, &ip, form).await {
+        Ok(_) => Ok(Redirect::to("/login").into_response()),
+        Err(error) if error.code == "already_set_up" => Ok(Redirect::to("/login").into_response()),
+        Err(error) => {
+            let page = SetupPage {
+                error: Some(error.message),
+                ..again
+            };
+            Ok((error.status, render(&page)).into_response())
+        }
+    }
+}

@@ -1,0 +1,350 @@
+//! A task's page: targets and charts, reports, notices, comments, history.
+
+use std::collections::HashMap;
+
+use askama::Template;
+use axum::extract::State;
+use chrono::Datelike;
+use luoshi_domain::light::trim_number;
+use luoshi_domain::period::{Cycle, Period, china_time};
+use luoshi_domain::policy::{Action, TaskAction, decide};
+use luoshi_domain::report::ReportState;
+use luoshi_store::{HistoryScope, NoticeFilter, Paging, Plan, ReportFilter, TaskWithLight};
+
+use crate::AppState;
+use crate::api::Path;
+use crate::api::plans::{authorize_task, visible_tasks};
+use crate::auth::Caller;
+use crate::chart::{TargetChart, target_chart};
+use crate::error::ApiError;
+use crate::history::{self, HistoryLine};
+
+use super::frame::{Layout, PageError, PageResult, Viewer, home_crumb, render};
+use super::rows::{newest_versions, notice_state_zh, unit_name_of, unit_names, user_names};
+
+/// A target's figures for people, with the proportions its bar is drawn from.
+pub(super) struct TargetView {
+    pub(super) task_id: i64,
+    pub(super) indicator: String,
+    pub(super) unit: String,
+    pub(super) annual: String,
+    pub(super) actual: String,
+    pub(super) expected: String,
+    pub(super) actual_percent: f64,
+    pub(super) expected_percent: f64,
+    pub(super) behind: bool,
+}
+
+pub(super) fn target_view(
+    progress: &luoshi_store::TargetProgress,
+    lag_threshold: f64,
+) -> TargetView {
+    let annual = progress.annual_value.unwrap_or(0.0);
+    let percent = |v: Option<f64>| match v {
+        Some(v) if annual > 0.0 => (v / annual * 100.0).clamp(0.0, 100.0),
+        _ => 0.0,
+    };
+    let text = |v: Option<f64>| {
+        v.map(|v| trim_number((v * 10.0).round() / 10.0))
+            .unwrap_or_else(|| "—".into())
+    };
+    TargetView {
+        task_id: progress.task_id,
+        indicator: progress.indicator.clone(),
+        unit: progress.unit.clone(),
+        annual: text(progress.annual_value),
+        actual: text(progress.actual),
+        expected: text(progress.expected),
+        actual_percent: percent(progress.actual),
+        expected_percent: percent(progress.expected),
+        behind: progress.lag_percent.is_some_and(|l| l > lag_threshold),
+    }
+}
+
+struct ReportRow {
+    id: i64,
+    /// Evidence files: id, name and size as people read it.
+    attachments: Vec<(i64, String, String)>,
+    reviewable: bool,
+    /// Submitted and waiting for the unit head (when the organization asks for that).
+    awaiting_head: bool,
+    period: String,
+    version: i64,
+    state: &'static str,
+    status: &'static str,
+    narrative: String,
+    return_reason: Option<String>,
+}
+
+struct CommentRow {
+    author: String,
+    at: String,
+    body: String,
+}
+
+/// A file size as people read it (KB / MB).
+fn file_size(bytes: i64) -> String {
+    if bytes >= 1024 * 1024 {
+        format!("{:.1} MB", bytes as f64 / 1024.0 / 1024.0)
+    } else {
+        format!("{} KB", (bytes + 1023) / 1024)
+    }
+}
+
+/// How many entries of a history a page shows.
+const HISTORY_LINES: i64 = 50;
+
+struct NoticeRow {
+    id: i64,
+    unit: String,
+    can_answer: bool,
+    can_close: bool,
+    reason: String,
+    response_due: String,
+    state: &'static str,
+    response: String,
+}
+
+#[derive(Template)]
+#[template(path = "task.html")]
+struct TaskPage {
+    layout: Layout,
+    task: luoshi_store::Task,
+    color: &'static str,
+    color_zh: &'static str,
+    reasons: Vec<String>,
+    lead: String,
+    co: String,
+    deadline: String,
+    can_report: bool,
+    can_review: bool,
+    can_approve: bool,
+    can_supervise: bool,
+    task_units: Vec<(i64, String)>,
+    targets: Vec<TargetView>,
+    charts: Vec<TargetChart>,
+    reports: Vec<ReportRow>,
+    notices: Vec<NoticeRow>,
+    can_comment: bool,
+    comments: Vec<CommentRow>,
+    history: Vec<HistoryLine>,
+    history_more: bool,
+}
+
+pub(super) async fn task_with_light(
+    state: &AppState,
+    caller: &Caller,
+    id: i64,
+) -> Result<(Plan, TaskWithLight), PageError> {
+    let scope = authorize_task(state, caller, id, TaskAction::Read).await?;
+    let plan = state
+        .store
+        .plan(caller.actor.organization_id, scope.plan_id)
+        .await?;
+    let item = visible_tasks(state, caller, &plan)
+        .await?
+        .into_iter()
+        .find(|t| t.task.id == id)
+        .ok_or_else(|| ApiError::not_found("任务"))?;
+    Ok((plan, item))
+}
+
+pub(super) async fn task_page(
+    State(state): State<AppState>,
+    Viewer(caller): Viewer,
+    Path(id): Path<i64>,
+) -> PageResult {
+    let (plan, item) = task_with_light(&state, &caller, id).await?;
+    let organization = state
+        .store
+        .organization(caller.actor.organization_id)
+        .await?;
+    let board = state
+        .store
+        .dashboard(&plan, &organization.light_rules, state.today())
+        .await?;
+    let targets = board
+        .targets
+        .iter()
+        .filter(|t| t.task_id == id)
+        .map(|t| target_view(t, organization.light_rules.yellow_lag_percent))
+        .collect();
+    let filter = ReportFilter {
+        organization_id: caller.actor.organization_id,
+        task_id: Some(id),
+        ..Default::default()
+    };
+    let cycle = Cycle::parse(&plan.cycle).unwrap_or(Cycle::Monthly);
+    let stored_reports = state.store.reports(&filter, Paging::all()).await?.items;
+    let charts = chart_actuals(&stored_reports, cycle);
+    let charts = item
+        .task
+        .targets
+        .iter()
+        .filter_map(|t| target_chart(t, charts.get(&t.id).map(Vec::as_slice).unwrap_or(&[])))
+        .collect();
+    let reports = stored_reports
+        .into_iter()
+        .map(|r| ReportRow {
+            id: r.id,
+            attachments: r
+                .attachments
+                .iter()
+                .map(|a| (a.id, a.file_name.clone(), file_size(a.size)))
+                .collect(),
+            reviewable: matches!(r.state.as_str(), "submitted" | "approved"),
+            awaiting_head: organization.head_review && r.state == "submitted",
+            state: ReportState::parse(&r.state).map(|s| s.zh()).unwrap_or(""),
+            status: luoshi_office::status_zh(Some(&r.status)),
+            period: Period::parse(cycle, &r.period)
+                .map(|p| p.label_zh())
+                .unwrap_or(r.period),
+            version: r.version,
+            narrative: r.narrative,
+            return_reason: r.return_reason.filter(|_| r.state == "returned"),
+        })
+        .collect();
+    let lead_ids = item.task.lead_unit_ids();
+    let co_ids = item.task.co_unit_ids();
+    // The task's units decide what the caller may do on this page.
+    let notice_scope = luoshi_domain::policy::TaskScope {
+        lead: &lead_ids,
+        co: &co_ids,
+    };
+    let notice_filter = NoticeFilter {
+        organization_id: caller.actor.organization_id,
+        task_id: Some(id),
+        ..Default::default()
+    };
+    let notices = state
+        .store
+        .notices(&notice_filter, Paging::all())
+        .await?
+        .items
+        .into_iter()
+        .map(|n| NoticeRow {
+            id: n.id,
+            unit: unit_name_of(&item.task, n.unit_id),
+            can_answer: n.state != "closed"
+                && decide(
+                    &caller.actor,
+                    Action::AnswerNotice {
+                        task: notice_scope,
+                        unit: n.unit_id,
+                    },
+                )
+                .allowed(),
+            can_close: n.state != "closed"
+                && decide(&caller.actor, Action::Supervise(notice_scope)).allowed(),
+            state: notice_state_zh(&n.state),
+            reason: n.reason,
+            response_due: n.response_due,
+            response: n.response.unwrap_or_default(),
+        })
+        .collect();
+    let names = user_names(&state, caller.actor.organization_id).await?;
+    let comments = state
+        .store
+        .comments(id, Paging::all())
+        .await?
+        .items
+        .into_iter()
+        .map(|c| CommentRow {
+            author: names.get(&c.author_id).cloned().unwrap_or_default(),
+            at: china_time(c.created_at)
+                .format("%Y-%m-%d %H:%M")
+                .to_string(),
+            body: c.body,
+        })
+        .collect();
+    let history = state
+        .store
+        .history(
+            caller.actor.organization_id,
+            HistoryScope::Task(id),
+            None,
+            Paging::new(Some(1), Some(HISTORY_LINES)),
+        )
+        .await?;
+    let scope = notice_scope;
+    let can_report =
+        decide(&caller.actor, Action::WriteReport(scope)).allowed() && plan.status == "published";
+    let can_review = decide(&caller.actor, Action::ReviewReport(scope)).allowed();
+    Ok(render(&TaskPage {
+        layout: Layout::of(
+            &caller,
+            vec![
+                home_crumb(),
+                (format!("/plans/{}", plan.id), plan.title.clone()),
+                ("".into(), item.task.heading.clone()),
+            ],
+        ),
+        color: item.light.color.as_str(),
+        color_zh: item.light.color.zh(),
+        reasons: item
+            .light
+            .reasons
+            .iter()
+            .map(|r| r.message.clone())
+            .collect(),
+        lead: unit_names(&item.task.lead_units),
+        co: unit_names(&item.task.co_units),
+        deadline: item
+            .task
+            .deadline_text
+            .clone()
+            .or(item.task.deadline.clone())
+            .unwrap_or_else(|| "年内".into()),
+        can_report,
+        can_review,
+        can_approve: organization.head_review
+            && decide(&caller.actor, Action::ApproveReport(scope)).allowed(),
+        can_supervise: decide(&caller.actor, Action::Supervise(scope)).allowed(),
+        task_units: item
+            .task
+            .lead_units
+            .iter()
+            .chain(&item.task.co_units)
+            .filter_map(|a| {
+                a.unit_id.map(|id| {
+                    (
+                        id,
+                        a.unit_name
+                            .clone()
+                            .unwrap_or_else(|| a.written_name.clone()),
+                    )
+                })
+            })
+            .collect(),
+        targets,
+        charts,
+        reports,
+        notices,
+        can_comment: decide(&caller.actor, Action::Comment(scope)).allowed(),
+        comments,
+        history_more: history.total > HISTORY_LINES,
+        history: history::lines(&history.items, &names),
+        task: item.task,
+    }))
+}
+
+/// Per target, the actuals a chart draws: the latest delivered version of each period's
+/// report, at the month its period ends.
+fn chart_actuals(reports: &[luoshi_store::Report], cycle: Cycle) -> HashMap<i64, Vec<(u32, f64)>> {
+    let delivered = reports
+        .iter()
+        .filter(|r| ReportState::parse(&r.state).is_ok_and(ReportState::is_delivered));
+    let mut actuals: HashMap<i64, Vec<(u32, f64)>> = HashMap::new();
+    for report in newest_versions(delivered).values() {
+        let Ok(period) = Period::parse(cycle, &report.period) else {
+            continue;
+        };
+        for actual in &report.actuals {
+            actuals
+                .entry(actual.target_id)
+                .or_default()
+                .push((period.end().month(), actual.value));
+        }
+    }
+    actuals
+}
