@@ -2,6 +2,7 @@
 //! restore. Each opens the store from `--database` / `DATABASE_URL`, or SQLite inside
 //! `--data-dir`, and acts as `system:cli` in the audit log.
 
+use luoshi_domain::policy::Actor;
 use std::io::Read;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -310,10 +311,10 @@ pub async fn import(
     let stored_name = secret_hash(&format!("{name}{}", luoshi_store::now()));
     std::fs::write(files.join(&stored_name), &bytes)?;
     let audit = Audit::cli().within(organization.id);
-    let (plan, updated) = luoshi_office::import_plan_file(
+    let luoshi_app::plan_files::Imported { plan, updated } = luoshi_app::plan_files::import(
         &store,
+        &Actor::operator(organization.id),
         &audit,
-        organization.id,
         &file_name,
         Some(stored_name),
         &read,
@@ -414,8 +415,20 @@ pub async fn export(location: &Location, request: ExportRequest<'_>) -> Result<(
             }
         }
     };
-    let book = luoshi_office::gather(&store, organization.id, plan, china_today()).await?;
-    let bytes = luoshi_office::render(&book, kind, request.period, request.notice)?;
+    let export = luoshi_app::files::ExportRequest {
+        plan_id: plan,
+        kind,
+        period: request.period.map(str::to_string),
+        notice: request.notice,
+    };
+    let file = luoshi_app::files::export(
+        &store,
+        &Actor::operator(organization.id),
+        &export,
+        china_today(),
+    )
+    .await?;
+    let bytes = file.bytes;
     std::fs::write(request.out, &bytes)
         .with_context(|| format!("cannot write {}", request.out.display()))?;
     println!(

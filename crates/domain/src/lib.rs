@@ -9,6 +9,7 @@
 //! - [`password`]: password policy and argon2 hashing.
 //! - [`units`]: matching unit names found in a plan to the organization's units.
 //! - [`import`]: an extracted plan document turned into a draft plan.
+//! - [`record`]: the records every layer reads (plans, tasks, reports, the board's figures).
 
 pub mod error;
 pub mod import;
@@ -16,6 +17,7 @@ pub mod light;
 pub mod password;
 pub mod period;
 pub mod policy;
+pub mod record;
 pub mod report;
 pub mod role;
 pub mod trajectory;

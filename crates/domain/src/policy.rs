@@ -20,6 +20,17 @@ pub struct Actor {
 }
 
 impl Actor {
+    /// Whoever runs the command line on the server: the data directory's owner, with an
+    /// administrator's rights in `organization_id` (its changes are audited as `system:cli`).
+    pub fn operator(organization_id: i64) -> Actor {
+        Actor {
+            user_id: 0,
+            organization_id,
+            role: Role::Admin,
+            units: Vec::new(),
+        }
+    }
+
     pub fn belongs_to(&self, unit: i64) -> bool {
         self.units.contains(&unit)
     }

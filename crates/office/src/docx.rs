@@ -146,7 +146,7 @@ fn signature(docx: Docx, book: &Book) -> Docx {
         .add_paragraph(right(&date_zh(book.today)))
 }
 
-fn lead_units(item: &luoshi_store::TaskWithLight) -> String {
+fn lead_units(item: &luoshi_domain::record::TaskWithLight) -> String {
     item.task
         .lead_units
         .iter()
@@ -159,7 +159,7 @@ fn lead_units(item: &luoshi_store::TaskWithLight) -> String {
         .join("、")
 }
 
-fn reasons(item: &luoshi_store::TaskWithLight) -> String {
+fn reasons(item: &luoshi_domain::record::TaskWithLight) -> String {
     item.light
         .reasons
         .iter()
@@ -298,12 +298,12 @@ pub fn notice(book: &Book, notice_id: i64) -> Result<Vec<u8>> {
         .notices
         .iter()
         .find(|n| n.id == notice_id)
-        .ok_or_else(|| OfficeError::Store(luoshi_store::StoreError::NotFound("督办单")))?;
+        .ok_or(OfficeError::NotFound("督办单"))?;
     let item = book
         .tasks
         .iter()
         .find(|t| t.task.id == notice.task_id)
-        .ok_or_else(|| OfficeError::Store(luoshi_store::StoreError::NotFound("任务")))?;
+        .ok_or(OfficeError::NotFound("任务"))?;
     let issued = luoshi_domain::period::china_time(notice.issued_at).date();
     let cell = |text: &str, width: usize| {
         TableCell::new()

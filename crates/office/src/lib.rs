@@ -1,9 +1,9 @@
 //! The files bureau work moves in: Excel ledgers and Word documents laid out the way
-//! bureaus expect, generated from the store's records, and a decomposition table read back
-//! into a draft plan.
+//! bureaus expect, rendered from the records, and a decomposition table read back into a
+//! draft plan. Pure: no storage here; the use-case layer gathers a [`Book`].
 //!
-//! [`gather`] collects everything one plan's files need (a [`Book`]); the renderers in
-//! [`xlsx`] and [`docx`] turn a book into bytes; [`import`] reads a 责任分解表 workbook.
+//! The renderers in [`xlsx`] and [`docx`] turn a book into bytes; [`read_plan_file`] reads an
+//! upload (a document through the extractor, a 责任分解表 workbook through [`import`]).
 
 pub mod docx;
 pub mod import;
@@ -11,17 +11,21 @@ pub mod workbook;
 pub mod xlsx;
 
 use chrono::NaiveDate;
+use luoshi_domain::DomainError;
 use luoshi_domain::period::{Cycle, Period};
-use luoshi_store::{
-    Dashboard, Notice, NoticeFilter, Organization, Paging, Plan, Report, ReportFilter, Section,
-    Store, StoreError, TaskWithLight, Unit,
+use luoshi_domain::record::{
+    Dashboard, Notice, Organization, Plan, Report, Section, TaskWithLight, Unit,
 };
 use thiserror::Error;
 
 #[derive(Debug, Error)]
 pub enum OfficeError {
+    /// What a file was asked for is not in the book (a 督办单 or task id that is not the plan's).
+    #[error("{0}不存在")]
+    NotFound(&'static str),
+    /// A period key that does not fit the plan's cycle.
     #[error(transparent)]
-    Store(#[from] StoreError),
+    Period(#[from] DomainError),
     #[error("writing the workbook: {0}")]
     Xlsx(#[from] rust_xlsxwriter::XlsxError),
     #[error("writing the document: {0}")]
@@ -47,63 +51,6 @@ pub struct Book {
     pub units: Vec<Unit>,
     pub dashboard: Dashboard,
     pub today: NaiveDate,
-}
-
-/// Reads what the files of `plan_id` need, as of `today`.
-pub async fn gather(
-    store: &Store,
-    organization_id: i64,
-    plan_id: i64,
-    today: NaiveDate,
-) -> Result<Book> {
-    let organization = store.organization(organization_id).await?;
-    let plan = store.plan(organization_id, plan_id).await?;
-    let cycle = Cycle::parse(&plan.cycle).map_err(StoreError::from)?;
-    let sections = store.sections(plan.id).await?;
-    let tasks = store
-        .tasks_with_lights(&plan, &organization.light_rules, today)
-        .await?;
-    let reports = store
-        .reports(
-            &ReportFilter {
-                organization_id,
-                plan_id: Some(plan.id),
-                ..Default::default()
-            },
-            Paging::all(),
-        )
-        .await?
-        .items;
-    let task_ids: Vec<i64> = tasks.iter().map(|t| t.task.id).collect();
-    let notices = store
-        .notices(
-            &NoticeFilter {
-                organization_id,
-                ..Default::default()
-            },
-            Paging::all(),
-        )
-        .await?
-        .items
-        .into_iter()
-        .filter(|n| task_ids.contains(&n.task_id))
-        .collect();
-    let units = store.units(organization_id).await?;
-    let dashboard = store
-        .dashboard(&plan, &organization.light_rules, today)
-        .await?;
-    Ok(Book {
-        organization,
-        plan,
-        cycle,
-        sections,
-        tasks,
-        reports,
-        notices,
-        units,
-        dashboard,
-        today,
-    })
 }
 
 impl Book {
@@ -152,13 +99,13 @@ impl Book {
 
     /// Periods owed so far, oldest first.
     pub fn owed_periods(&self) -> Vec<Period> {
-        luoshi_store::owed_periods(&self.plan, self.cycle, self.today)
+        luoshi_domain::record::owed_periods(&self.plan, self.cycle, self.today)
     }
 
     /// The period a bulletin is about: the one given, else the latest whose due day passed.
     pub fn period_or_latest(&self, period: Option<&str>) -> Result<Period> {
         match period {
-            Some(key) => Period::parse(self.cycle, key).map_err(|e| OfficeError::Store(e.into())),
+            Some(key) => Period::parse(self.cycle, key).map_err(OfficeError::from),
             None => Ok(self
                 .owed_periods()
                 .into_iter()
@@ -299,36 +246,4 @@ pub fn read_plan_file(
         text: parsed.text,
         from_table: false,
     })
-}
-
-/// Stores a read plan file as a draft; a decomposition workbook whose title and year match
-/// an existing draft updates that draft instead of adding a second one. Returns the plan and
-/// whether an existing draft was updated.
-pub async fn import_plan_file(
-    store: &Store,
-    audit: &luoshi_store::Audit,
-    organization_id: i64,
-    file_name: &str,
-    stored_file: Option<String>,
-    file: &PlanFile,
-) -> Result<(Plan, bool)> {
-    let source = luoshi_store::ImportSource {
-        file_name: file_name.to_string(),
-        stored_file,
-        text: file.text.clone(),
-    };
-    if file.from_table
-        && let Some(existing) = store
-            .matching_draft(organization_id, &file.draft.title, file.draft.year)
-            .await?
-    {
-        let plan = store
-            .replace_draft(audit, organization_id, existing.id, &file.draft, &source)
-            .await?;
-        return Ok((plan, true));
-    }
-    let plan = store
-        .import_plan(audit, organization_id, &file.draft, &source)
-        .await?;
-    Ok((plan, false))
 }

@@ -102,8 +102,8 @@ fn fitted_height(cells: &[(u16, String)], widths: &[f64]) -> f64 {
 }
 
 fn targets_column(
-    task: &luoshi_store::Task,
-    pick: impl Fn(&luoshi_store::Target) -> String,
+    task: &luoshi_domain::record::Task,
+    pick: impl Fn(&luoshi_domain::record::Target) -> String,
 ) -> String {
     task.targets.iter().map(pick).collect::<Vec<_>>().join("\n")
 }
@@ -132,7 +132,7 @@ pub fn comparator_code(word: &str) -> Option<&'static str> {
     })
 }
 
-fn assigned(assignments: &[luoshi_store::Assignment]) -> String {
+fn assigned(assignments: &[luoshi_domain::record::Assignment]) -> String {
     assignments
         .iter()
         .map(|a| {

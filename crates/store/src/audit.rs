@@ -5,6 +5,7 @@
 use serde::Serialize;
 use sqlx::AnyConnection;
 
+use crate::decode::{page_of, records};
 use crate::sql::Sql;
 use crate::{AuditEntry, Page, Paging, Result, Store, now};
 
@@ -150,6 +151,7 @@ impl Store {
         }
         self.page(&sql, AUDIT_COLUMNS, " ORDER BY id DESC", paging)
             .await
+            .map(page_of)
     }
 
     /// What happened to a task (or a plan's tasks): the task and everything hanging off it,
@@ -200,18 +202,19 @@ impl Store {
         sql.raw(")");
         self.page(&sql, AUDIT_COLUMNS, " ORDER BY id DESC", paging)
             .await
+            .map(page_of)
     }
 
     /// The audit entry of the user's login before the latest one: where a returning user's
     /// "changes since your last visit" begin. None on a first visit.
     pub async fn previous_login(&self, user_id: i64) -> Result<Option<AuditEntry>> {
-        let mut logins: Vec<AuditEntry> = sqlx::query_as(&format!(
+        let mut logins: Vec<AuditEntry> = records(sqlx::query_as(&format!(
             "{AUDIT_COLUMNS} FROM audit_log WHERE entity = 'session' AND entity_id = $1 AND action = 'login'
              ORDER BY id DESC LIMIT 2"
         ))
         .bind(user_id)
         .fetch_all(&self.read)
-        .await?;
+        .await?);
         Ok((logins.len() == 2).then(|| logins.remove(1)))
     }
 

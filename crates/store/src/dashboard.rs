@@ -10,135 +10,13 @@ use luoshi_domain::light::{
 use luoshi_domain::period::{Cycle, Period};
 use luoshi_domain::report::{ProgressStatus, ReportState};
 use luoshi_domain::trajectory::{Direction, Trajectory};
-use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
 
 use crate::audit::record;
-use crate::{Audit, Plan, Result, Store, StoreError, Task, TaskWithLight, now};
-
-#[derive(Clone, Debug, Default, Serialize, Deserialize, ToSchema)]
-pub struct LightCounts {
-    pub green: i64,
-    pub yellow: i64,
-    pub red: i64,
-    pub done: i64,
-}
-
-impl LightCounts {
-    fn add(&mut self, color: LightColor) {
-        match color {
-            LightColor::Green => self.green += 1,
-            LightColor::Yellow => self.yellow += 1,
-            LightColor::Red => self.red += 1,
-            LightColor::Done => self.done += 1,
-        }
-    }
-}
-
-#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
-pub struct SectionFigures {
-    pub section_id: Option<i64>,
-    pub number: i64,
-    pub title: String,
-    pub tasks: i64,
-    pub lights: LightCounts,
-}
-
-#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
-pub struct UnitFigures {
-    pub unit_id: i64,
-    pub name: String,
-    /// Tasks the unit leads.
-    pub tasks: i64,
-    pub lights: LightCounts,
-    /// Reports past due and not delivered.
-    pub missing_reports: i64,
-}
-
-#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
-pub struct TargetProgress {
-    pub target_id: i64,
-    pub task_id: i64,
-    pub indicator: String,
-    pub unit: String,
-    pub annual_value: Option<f64>,
-    /// Period of the latest delivered actual.
-    pub period: Option<String>,
-    pub actual: Option<f64>,
-    /// 序时进度 at the end of that period.
-    pub expected: Option<f64>,
-    pub lag_percent: Option<f64>,
-}
-
-#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
-pub struct UnitOwing {
-    pub unit_id: i64,
-    pub name: String,
-    pub task_ids: Vec<i64>,
-}
-
-/// A report a task's lead unit still owes for a period.
-#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
-pub struct OwedReport {
-    pub task_id: i64,
-    pub period: String,
-    pub period_label: String,
-    pub due: String,
-    /// Past its due date (逾期).
-    pub overdue: bool,
-}
-
-/// The board of a plan (挂图作战) on a day.
-#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
-pub struct Dashboard {
-    pub plan_id: i64,
-    pub as_of: String,
-    pub period: String,
-    pub period_label: String,
-    pub period_due: String,
-    pub tasks: i64,
-    pub by_light: LightCounts,
-    /// Tasks by the status of their latest delivered report; `not_reported` when none.
-    pub by_status: BTreeMap<String, i64>,
-    pub by_section: Vec<SectionFigures>,
-    pub by_unit: Vec<UnitFigures>,
-    pub targets: Vec<TargetProgress>,
-    /// Lead units with a task whose report for the current period is not delivered.
-    pub not_reported: Vec<UnitOwing>,
-    pub open_notices: i64,
-}
-
-/// What the public sees of one period (每月公开发布进展), frozen when published.
-#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
-pub struct PublicPeriod {
-    pub plan_id: i64,
-    pub plan_title: String,
-    pub period: String,
-    pub period_label: String,
-    pub published_at: i64,
-    pub tasks: Vec<PublicTask>,
-}
-
-#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
-pub struct PublicTask {
-    pub number: i64,
-    pub section: Option<String>,
-    pub heading: String,
-    pub lead_units: Vec<String>,
-    pub light: LightColor,
-    pub status: Option<String>,
-    /// The accepted report's narrative for the period, if any.
-    pub progress: Option<String>,
-    pub targets: Vec<PublicTarget>,
-}
-
-#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
-pub struct PublicTarget {
-    pub indicator: String,
-    pub value_text: String,
-    pub unit: String,
-    pub actual: Option<f64>,
-}
+use crate::{
+    Audit, Dashboard, LightCounts, OwedReport, Plan, PublicPeriod, PublicTarget, PublicTask,
+    Result, SectionFigures, Store, StoreError, TargetProgress, Task, TaskWithLight, UnitFigures,
+    UnitOwing, now, owed_periods, parse_date,
+};
 
 #[derive(sqlx::FromRow)]
 struct ReportFact {
@@ -165,29 +43,6 @@ struct PlanFacts {
     /// Per task: the latest version of each period's report, oldest period first.
     latest: HashMap<i64, Vec<ReportFact>>,
     actuals: HashMap<i64, Vec<ActualFact>>,
-}
-
-fn parse_date(text: &str) -> Option<NaiveDate> {
-    NaiveDate::parse_from_str(text, "%Y-%m-%d").ok()
-}
-
-/// The periods a task of `plan` owes a report for by `today` (from the reporting start).
-pub fn owed_periods(plan: &Plan, cycle: Cycle, today: NaiveDate) -> Vec<Period> {
-    let Some(start) = plan.reporting_start.as_deref().and_then(parse_date) else {
-        return Vec::new();
-    };
-    let first = if start.year() < plan.year {
-        0
-    } else if start.year() == plan.year {
-        Period::containing(cycle, start).index as usize - 1
-    } else {
-        return Vec::new();
-    };
-    Period::of_year(cycle, plan.year)
-        .into_iter()
-        .skip(first)
-        .filter(|p| p.start() <= today)
-        .collect()
 }
 
 /// Reports that count as delivered: submitted or further, or a correction of an accepted one.

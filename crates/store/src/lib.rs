@@ -12,8 +12,8 @@
 
 mod audit;
 mod dashboard;
+mod decode;
 mod error;
-mod model;
 mod notices;
 mod org;
 mod plans;
@@ -21,9 +21,8 @@ mod reports;
 mod sql;
 
 pub use audit::{Audit, AuditFilter, HistoryScope};
-pub use dashboard::*;
 pub use error::StoreError;
-pub use model::*;
+pub use luoshi_domain::record::*;
 pub use notices::*;
 pub use org::*;
 pub use plans::*;

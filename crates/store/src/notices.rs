@@ -5,6 +5,7 @@ use serde::Deserialize;
 use utoipa::ToSchema;
 
 use crate::audit::record;
+use crate::decode::{Row, page_of};
 use crate::sql::Sql;
 use crate::{Audit, Comment, Notice, Page, Paging, Result, Store, StoreError, now};
 
@@ -43,7 +44,7 @@ impl Store {
             .actor_id
             .ok_or_else(|| DomainError::invalid("user", "须由用户签发"))?;
         let mut tx = self.write.begin().await?;
-        let notice: Notice = sqlx::query_as(&format!(
+        let Row(notice): Row<Notice> = sqlx::query_as(&format!(
             "INSERT INTO notices (task_id, unit_id, reason, response_due, state, issued_by, issued_at)
              VALUES ($1, $2, $3, $4, 'open', $5, $6) RETURNING {}",
             &NOTICE_COLUMNS["SELECT ".len()..]
@@ -75,6 +76,7 @@ impl Store {
             .bind(id)
             .fetch_optional(&self.read)
             .await?
+            .map(|Row(notice)| notice)
             .ok_or(StoreError::NotFound("督办单"))
     }
 
@@ -123,10 +125,11 @@ impl Store {
         if sql.query().execute(&mut *tx).await?.rows_affected() == 0 {
             return Err(StoreError::Conflict("督办单已办结".into()));
         }
-        let after: Notice = sqlx::query_as(&format!("{NOTICE_COLUMNS} FROM notices WHERE id = $1"))
-            .bind(id)
-            .fetch_one(&mut *tx)
-            .await?;
+        let Row(after): Row<Notice> =
+            sqlx::query_as(&format!("{NOTICE_COLUMNS} FROM notices WHERE id = $1"))
+                .bind(id)
+                .fetch_one(&mut *tx)
+                .await?;
         record(
             &mut tx,
             audit,
@@ -166,6 +169,7 @@ impl Store {
         }
         self.page(&sql, NOTICE_COLUMNS, " ORDER BY id DESC", paging)
             .await
+            .map(page_of)
     }
 
     pub async fn add_comment(
@@ -187,7 +191,7 @@ impl Store {
             .actor_id
             .ok_or_else(|| DomainError::invalid("user", "须由用户发表"))?;
         let mut tx = self.write.begin().await?;
-        let comment: Comment = sqlx::query_as(
+        let Row(comment): Row<Comment> = sqlx::query_as(
             "INSERT INTO comments (task_id, report_id, author_id, body, created_at) VALUES ($1, $2, $3, $4, $5)
              RETURNING id, task_id, report_id, author_id, body, created_at",
         )
@@ -222,5 +226,6 @@ impl Store {
             paging,
         )
         .await
+        .map(page_of)
     }
 }

@@ -13,6 +13,7 @@ use sqlx::AnyConnection;
 use utoipa::ToSchema;
 
 use crate::audit::record;
+use crate::decode::{Row, records};
 use crate::sql::Sql;
 use crate::{
     Assignment, Audit, Milestone, Page, Paging, Plan, Result, Section, Store, StoreError, Target,
@@ -263,13 +264,15 @@ async fn load_tasks(conn: &mut AnyConnection, ids: &Sql) -> Result<Vec<Task>> {
     .query_as()
     .fetch_all(&mut *conn)
     .await?;
-    let milestones: Vec<Milestone> = with(
-        "SELECT id, task_id, title, due_date, done_at FROM milestones WHERE task_id",
-        " ORDER BY due_date, id",
-    )
-    .query_as()
-    .fetch_all(&mut *conn)
-    .await?;
+    let milestones: Vec<Milestone> = records(
+        with(
+            "SELECT id, task_id, title, due_date, done_at FROM milestones WHERE task_id",
+            " ORDER BY due_date, id",
+        )
+        .query_as()
+        .fetch_all(&mut *conn)
+        .await?,
+    );
     let mut tasks: Vec<Task> = rows
         .into_iter()
         .map(|row| Task {
@@ -564,12 +567,12 @@ impl Store {
     }
 
     pub async fn sections(&self, plan_id: i64) -> Result<Vec<Section>> {
-        Ok(sqlx::query_as(
+        Ok(records(sqlx::query_as(
             "SELECT id, plan_id, position, number, title FROM sections WHERE plan_id = $1 ORDER BY position, id",
         )
         .bind(plan_id)
         .fetch_all(&self.read)
-        .await?)
+        .await?))
     }
 
     pub async fn plan_tasks(&self, plan_id: i64) -> Result<Vec<Task>> {
@@ -876,12 +879,12 @@ impl Store {
             .bind(plan.id)
             .fetch_one(&mut *conn)
             .await?;
-        let sections: Vec<Section> = sqlx::query_as(
+        let sections: Vec<Section> = records(sqlx::query_as(
             "SELECT id, plan_id, position, number, title FROM sections WHERE plan_id = $1 ORDER BY position, id",
         )
         .bind(plan.id)
         .fetch_all(&mut *conn)
-        .await?;
+        .await?);
         let tasks = load_tasks(conn, &task_ids_of_plan(plan.id)).await?;
         let snapshot = PlanSnapshot {
             plan: row.try_into()?,
@@ -942,7 +945,7 @@ impl Store {
         .bind(plan.id)
         .fetch_one(&mut *tx)
         .await?;
-        let section: Section = sqlx::query_as(
+        let Row(section): Row<Section> = sqlx::query_as(
             "INSERT INTO sections (plan_id, position, number, title) VALUES ($1, $2, $3, $4)
              RETURNING id, plan_id, position, number, title",
         )
@@ -976,7 +979,7 @@ impl Store {
         id: i64,
         input: &SectionInput,
     ) -> Result<Section> {
-        let before: Section = sqlx::query_as(
+        let Row(before): Row<Section> = sqlx::query_as(
             "SELECT id, plan_id, position, number, title FROM sections WHERE id = $1 AND plan_id = $2",
         )
         .bind(id)
@@ -1579,7 +1582,7 @@ impl Store {
             return Err(StoreError::NotFound("任务"));
         }
         let mut tx = self.write.begin().await?;
-        let milestone: Milestone = sqlx::query_as(
+        let Row(milestone): Row<Milestone> = sqlx::query_as(
             "INSERT INTO milestones (task_id, title, due_date) VALUES ($1, $2, $3)
              RETURNING id, task_id, title, due_date, done_at",
         )

@@ -10,6 +10,7 @@ use sqlx::AnyConnection;
 use utoipa::ToSchema;
 
 use crate::audit::record;
+use crate::decode::{Row, records};
 use crate::sql::Sql;
 use crate::{
     Actual, Attachment, Audit, Contribution, Page, Paging, Report, Result, Store, StoreError, now,
@@ -97,19 +98,19 @@ async fn load_report(conn: &mut AnyConnection, id: i64) -> Result<Report> {
 async fn attach_details(conn: &mut AnyConnection, rows: Vec<ReportRow>) -> Result<Vec<Report>> {
     let mut reports = Vec::with_capacity(rows.len());
     for row in rows {
-        let actuals: Vec<Actual> = sqlx::query_as(
+        let actuals: Vec<Actual> = records(sqlx::query_as(
             "SELECT target_id, value, note FROM report_actuals WHERE report_id = $1 ORDER BY target_id",
         )
         .bind(row.id)
         .fetch_all(&mut *conn)
-        .await?;
-        let attachments: Vec<Attachment> = sqlx::query_as(
+        .await?);
+        let attachments: Vec<Attachment> = records(sqlx::query_as(
             "SELECT id, report_id, file_name, content_type, size, stored_name, sha256, uploaded_by, created_at
              FROM attachments WHERE report_id = $1 ORDER BY id",
         )
         .bind(row.id)
         .fetch_all(&mut *conn)
-        .await?;
+        .await?);
         reports.push(Report {
             id: row.id,
             task_id: row.task_id,
@@ -552,7 +553,7 @@ impl Store {
             .actor_id
             .ok_or_else(|| DomainError::invalid("user", "附件须由用户上传"))?;
         let mut tx = self.write.begin().await?;
-        let attachment: Attachment = sqlx::query_as(
+        let Row(attachment): Row<Attachment> = sqlx::query_as(
             "INSERT INTO attachments (report_id, file_name, content_type, size, stored_name, sha256, uploaded_by, created_at)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
              RETURNING id, report_id, file_name, content_type, size, stored_name, sha256, uploaded_by, created_at",
@@ -589,6 +590,7 @@ impl Store {
         .bind(id)
         .fetch_optional(&self.read)
         .await?
+        .map(|Row(attachment)| attachment)
         .ok_or(StoreError::NotFound("附件"))
     }
 
@@ -609,7 +611,7 @@ impl Store {
             .actor_id
             .ok_or_else(|| DomainError::invalid("user", "须由用户提交"))?;
         let mut tx = self.write.begin().await?;
-        let contribution: Contribution = sqlx::query_as(
+        let Row(contribution): Row<Contribution> = sqlx::query_as(
             "INSERT INTO contributions (task_id, period, unit_id, author_id, body, created_at)
              VALUES ($1, $2, $3, $4, $5, $6) RETURNING id, task_id, period, unit_id, author_id, body, created_at",
         )
@@ -648,6 +650,6 @@ impl Store {
             sql.push(" AND period = ?", period);
         }
         sql.raw(" ORDER BY id");
-        Ok(sql.query_as().fetch_all(&self.read).await?)
+        Ok(records(sql.query_as().fetch_all(&self.read).await?))
     }
 }

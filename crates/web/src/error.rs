@@ -6,8 +6,10 @@
 use axum::Json;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
+use luoshi_app::AppError;
 use luoshi_domain::DomainError;
 use luoshi_domain::policy::Decision;
+use luoshi_office::OfficeError;
 use luoshi_store::StoreError;
 use serde_json::json;
 
@@ -85,6 +87,37 @@ impl From<StoreError> for ApiError {
                     StatusCode::INTERNAL_SERVER_ERROR,
                     "internal",
                     "服务器内部错误，请稍后再试",
+                )
+            }
+        }
+    }
+}
+
+impl From<AppError> for ApiError {
+    fn from(error: AppError) -> Self {
+        match error {
+            AppError::Forbidden => ApiError::forbidden(),
+            AppError::NotFound(what) => ApiError::not_found(what),
+            AppError::Invalid { field, message } => ApiError::bad_request(field, message),
+            AppError::Unreadable(message) => ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "unreadable_document",
+                message,
+            ),
+            AppError::Store(error) => error.into(),
+            AppError::Office(OfficeError::NotFound(what)) => ApiError::not_found(what),
+            AppError::Office(OfficeError::Unreadable(message)) => ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "unreadable_document",
+                message,
+            ),
+            AppError::Office(OfficeError::Period(error)) => error.into(),
+            AppError::Office(other) => {
+                tracing::error!(error = %other, "export failed");
+                ApiError::new(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "internal",
+                    "文件生成失败，请稍后再试",
                 )
             }
         }

@@ -23,17 +23,12 @@ use crate::uploads;
 
 /// A plan the caller may see: drafts only for those who manage plans.
 pub(crate) async fn visible_plan(state: &AppState, caller: &Caller, id: i64) -> ApiResult<Plan> {
-    let plan = state.store.plan(caller.actor.organization_id, id).await?;
-    if plan.status != "published" && !decide(&caller.actor, Action::ManagePlans).allowed() {
-        return Err(ApiError::not_found("计划"));
-    }
-    Ok(plan)
+    Ok(luoshi_app::plans::visible(&state.store, &caller.actor, id).await?)
 }
 
 /// A plan the caller may edit.
 async fn managed_plan(state: &AppState, caller: &Caller, id: i64) -> ApiResult<Plan> {
-    ApiError::check(decide(&caller.actor, Action::ManagePlans), "计划")?;
-    Ok(state.store.plan(caller.actor.organization_id, id).await?)
+    Ok(luoshi_app::plans::managed(&state.store, &caller.actor, id).await?)
 }
 
 /// The scope of a task the caller may at least know exists (same organization; drafts
@@ -123,16 +118,15 @@ pub async fn upload(
         )
     })?;
     let stored = uploads::store_file(&state.config.data_dir, &file).await?;
-    let (plan, updated) = luoshi_office::import_plan_file(
+    let luoshi_app::plan_files::Imported { plan, updated } = luoshi_app::plan_files::import(
         &state.store,
+        &caller.actor,
         &caller.audit,
-        caller.actor.organization_id,
         &file.name,
         Some(stored.stored_name),
         &read,
     )
-    .await
-    .map_err(office_error)?;
+    .await?;
     let unmatched = state.store.unmatched_unit_names(plan.id).await?;
     let body = json!({
         "plan": plan,
@@ -150,25 +144,6 @@ pub async fn upload(
     Ok((status, Json(body)).into_response())
 }
 
-fn office_error(error: luoshi_office::OfficeError) -> ApiError {
-    match error {
-        luoshi_office::OfficeError::Store(e) => e.into(),
-        luoshi_office::OfficeError::Unreadable(message) => ApiError::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "unreadable_document",
-            message,
-        ),
-        other => {
-            tracing::error!(error = %other, "export failed");
-            ApiError::new(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "internal",
-                "文件生成失败，请稍后再试",
-            )
-        }
-    }
-}
-
 #[derive(Deserialize)]
 pub struct ExportQuery {
     pub period: Option<String>,
@@ -182,38 +157,33 @@ pub async fn export(
     Path((id, kind)): Path<(i64, String)>,
     Query(query): Query<ExportQuery>,
 ) -> ApiResult<Response> {
-    ApiError::check(decide(&caller.actor, Action::ReadOrganization), "计划")?;
     let kind = luoshi_office::ExportKind::parse(&kind).ok_or_else(|| {
         ApiError::bad_request(
             "kind",
             "可选 decomposition、ledger、units、bulletin、notice、summary",
         )
     })?;
-    let plan = visible_plan(&state, &caller, id).await?;
-    let book = luoshi_office::gather(
-        &state.store,
-        caller.actor.organization_id,
-        plan.id,
-        state.today(),
-    )
-    .await
-    .map_err(office_error)?;
-    let bytes = luoshi_office::render(&book, kind, query.period.as_deref(), query.notice)
-        .map_err(office_error)?;
-    let file_name = format!("{}-{}.{}", plan.title, kind.zh(), kind.format());
+    let request = luoshi_app::files::ExportRequest {
+        plan_id: id,
+        kind,
+        period: query.period,
+        notice: query.notice,
+    };
+    let file =
+        luoshi_app::files::export(&state.store, &caller.actor, &request, state.today()).await?;
     let disposition = format!(
         "attachment; filename*=UTF-8''{}",
-        uploads::percent_encode(&file_name)
+        uploads::percent_encode(&file.file_name)
     );
     Ok((
         [
             (
                 axum::http::header::CONTENT_TYPE,
-                kind.content_type().to_string(),
+                file.content_type.to_string(),
             ),
             (axum::http::header::CONTENT_DISPOSITION, disposition),
         ],
-        bytes,
+        file.bytes,
     )
         .into_response())
 }

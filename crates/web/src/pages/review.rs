@@ -89,23 +89,17 @@ pub(super) async fn upload_submit(
         }
     };
     let stored = crate::uploads::store_file(&state.config.data_dir, &file).await?;
-    let (plan, _) = luoshi_office::import_plan_file(
+    let imported = luoshi_app::plan_files::import(
         &state.store,
+        &caller.actor,
         &caller.audit,
-        caller.actor.organization_id,
         &file.name,
         Some(stored.stored_name),
         &read,
     )
     .await
-    .map_err(|e| {
-        ApiError::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "unreadable_document",
-            e.to_string(),
-        )
-    })?;
-    Ok(Redirect::to(&format!("/plans/{}/review", plan.id)).into_response())
+    .map_err(ApiError::from)?;
+    Ok(Redirect::to(&format!("/plans/{}/review", imported.plan.id)).into_response())
 }
 
 struct ReviewTarget {

@@ -779,7 +779,7 @@ async fn exports_download_and_a_table_reimport_updates_its_draft() {
     assert_eq!(status, StatusCode::BAD_REQUEST);
 
     let table = luoshi_office::xlsx::decomposition(
-        &luoshi_office::gather(&app.store, 1, plan, june_28())
+        &luoshi_app::files::gather(&app.store, 1, plan, june_28())
             .await
             .unwrap(),
     )

@@ -1,7 +1,14 @@
-//! Records as the store hands them out; their JSON is the API's.
+//! Records as the store hands them out and the layers above read them: plans, tasks,
+//! reports and the figures computed from them. Their JSON is the API's. They live here, below
+//! the store, so that the file renderers need the domain alone.
 
-use luoshi_domain::light::{Light, LightRules};
-use luoshi_domain::role::Role;
+use std::collections::BTreeMap;
+
+use chrono::{Datelike, NaiveDate};
+
+use crate::light::{Light, LightColor, LightRules};
+use crate::period::{Cycle, Period};
+use crate::role::Role;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -98,7 +105,7 @@ pub struct Plan {
     pub reporting_start: Option<String>,
 }
 
-#[derive(Clone, Debug, Serialize, Deserialize, ToSchema, sqlx::FromRow)]
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
 pub struct Section {
     pub id: i64,
     pub plan_id: i64,
@@ -131,7 +138,7 @@ pub struct Target {
     pub span: [i64; 2],
 }
 
-#[derive(Clone, Debug, Serialize, Deserialize, ToSchema, sqlx::FromRow)]
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
 pub struct Milestone {
     pub id: i64,
     pub task_id: i64,
@@ -181,14 +188,14 @@ pub struct TaskWithLight {
     pub status: Option<String>,
 }
 
-#[derive(Clone, Debug, Serialize, Deserialize, ToSchema, sqlx::FromRow)]
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
 pub struct Actual {
     pub target_id: i64,
     pub value: f64,
     pub note: String,
 }
 
-#[derive(Clone, Debug, Serialize, Deserialize, ToSchema, sqlx::FromRow)]
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
 pub struct Attachment {
     pub id: i64,
     pub report_id: i64,
@@ -226,7 +233,7 @@ pub struct Report {
     pub attachments: Vec<Attachment>,
 }
 
-#[derive(Clone, Debug, Serialize, Deserialize, ToSchema, sqlx::FromRow)]
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
 pub struct Contribution {
     pub id: i64,
     pub task_id: i64,
@@ -237,7 +244,7 @@ pub struct Contribution {
     pub created_at: i64,
 }
 
-#[derive(Clone, Debug, Serialize, Deserialize, ToSchema, sqlx::FromRow)]
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
 pub struct Notice {
     pub id: i64,
     pub task_id: i64,
@@ -256,7 +263,7 @@ pub struct Notice {
     pub closed_at: Option<i64>,
 }
 
-#[derive(Clone, Debug, Serialize, Deserialize, ToSchema, sqlx::FromRow)]
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
 pub struct Comment {
     pub id: i64,
     pub task_id: i64,
@@ -266,7 +273,7 @@ pub struct Comment {
     pub created_at: i64,
 }
 
-#[derive(Clone, Debug, Serialize, Deserialize, ToSchema, sqlx::FromRow)]
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
 pub struct AuditEntry {
     pub id: i64,
     pub at: i64,
@@ -278,4 +285,153 @@ pub struct AuditEntry {
     pub entity_id: Option<i64>,
     pub before_json: Option<String>,
     pub after_json: Option<String>,
+}
+
+#[derive(Clone, Debug, Default, Serialize, Deserialize, ToSchema)]
+pub struct LightCounts {
+    pub green: i64,
+    pub yellow: i64,
+    pub red: i64,
+    pub done: i64,
+}
+
+impl LightCounts {
+    /// Counts one more task of `color`.
+    pub fn add(&mut self, color: LightColor) {
+        match color {
+            LightColor::Green => self.green += 1,
+            LightColor::Yellow => self.yellow += 1,
+            LightColor::Red => self.red += 1,
+            LightColor::Done => self.done += 1,
+        }
+    }
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+pub struct SectionFigures {
+    pub section_id: Option<i64>,
+    pub number: i64,
+    pub title: String,
+    pub tasks: i64,
+    pub lights: LightCounts,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+pub struct UnitFigures {
+    pub unit_id: i64,
+    pub name: String,
+    /// Tasks the unit leads.
+    pub tasks: i64,
+    pub lights: LightCounts,
+    /// Reports past due and not delivered.
+    pub missing_reports: i64,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+pub struct TargetProgress {
+    pub target_id: i64,
+    pub task_id: i64,
+    pub indicator: String,
+    pub unit: String,
+    pub annual_value: Option<f64>,
+    /// Period of the latest delivered actual.
+    pub period: Option<String>,
+    pub actual: Option<f64>,
+    /// 序时进度 at the end of that period.
+    pub expected: Option<f64>,
+    pub lag_percent: Option<f64>,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+pub struct UnitOwing {
+    pub unit_id: i64,
+    pub name: String,
+    pub task_ids: Vec<i64>,
+}
+
+/// A report a task's lead unit still owes for a period.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+pub struct OwedReport {
+    pub task_id: i64,
+    pub period: String,
+    pub period_label: String,
+    pub due: String,
+    /// Past its due date (逾期).
+    pub overdue: bool,
+}
+
+/// The board of a plan (挂图作战) on a day.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+pub struct Dashboard {
+    pub plan_id: i64,
+    pub as_of: String,
+    pub period: String,
+    pub period_label: String,
+    pub period_due: String,
+    pub tasks: i64,
+    pub by_light: LightCounts,
+    /// Tasks by the status of their latest delivered report; `not_reported` when none.
+    pub by_status: BTreeMap<String, i64>,
+    pub by_section: Vec<SectionFigures>,
+    pub by_unit: Vec<UnitFigures>,
+    pub targets: Vec<TargetProgress>,
+    /// Lead units with a task whose report for the current period is not delivered.
+    pub not_reported: Vec<UnitOwing>,
+    pub open_notices: i64,
+}
+
+/// What the public sees of one period (每月公开发布进展), frozen when published.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+pub struct PublicPeriod {
+    pub plan_id: i64,
+    pub plan_title: String,
+    pub period: String,
+    pub period_label: String,
+    pub published_at: i64,
+    pub tasks: Vec<PublicTask>,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+pub struct PublicTask {
+    pub number: i64,
+    pub section: Option<String>,
+    pub heading: String,
+    pub lead_units: Vec<String>,
+    pub light: LightColor,
+    pub status: Option<String>,
+    /// The accepted report's narrative for the period, if any.
+    pub progress: Option<String>,
+    pub targets: Vec<PublicTarget>,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+pub struct PublicTarget {
+    pub indicator: String,
+    pub value_text: String,
+    pub unit: String,
+    pub actual: Option<f64>,
+}
+
+/// A `YYYY-MM-DD` date as stored; `None` for anything else.
+pub fn parse_date(text: &str) -> Option<NaiveDate> {
+    NaiveDate::parse_from_str(text, "%Y-%m-%d").ok()
+}
+
+/// The periods a task of `plan` owes a report for by `today` (from the reporting start).
+pub fn owed_periods(plan: &Plan, cycle: Cycle, today: NaiveDate) -> Vec<Period> {
+    let Some(start) = plan.reporting_start.as_deref().and_then(parse_date) else {
+        return Vec::new();
+    };
+    let first = if start.year() < plan.year {
+        0
+    } else if start.year() == plan.year {
+        Period::containing(cycle, start).index as usize - 1
+    } else {
+        return Vec::new();
+    };
+    Period::of_year(cycle, plan.year)
+        .into_iter()
+        .skip(first)
+        .filter(|p| p.start() <= today)
+        .collect()
 }

@@ -1,0 +1,16 @@
+//! The use cases: every action and query a person can take, written once for the HTTP API,
+//! the pages and the CLI. Each takes the caller (an [`Actor`](luoshi_domain::policy::Actor)
+//! and, for changes, its [`Audit`](luoshi_store::Audit)) and the input, decides through
+//! [`luoshi_domain::policy::decide`], applies the domain's rules, reads and writes through
+//! the store, and returns a typed result or an [`AppError`].
+//!
+//! - [`plans`]: which plans a caller may see and manage.
+//! - [`files`]: the files a plan is exported as (a [`files::Book`] gathered, then rendered).
+//! - [`plan_files`]: a published plan or a decomposition table imported as a draft.
+
+pub mod error;
+pub mod files;
+pub mod plan_files;
+pub mod plans;
+
+pub use error::{AppError, Result};

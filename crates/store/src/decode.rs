@@ -1,0 +1,113 @@
+//! Rows decoded into the domain's records at the store's boundary: the records live in the
+//! domain crate, which knows nothing of SQL, so the store reads each column by name here.
+
+use sqlx::any::AnyRow;
+use sqlx::{FromRow, Row as _};
+
+use crate::{Actual, Attachment, AuditEntry, Comment, Contribution, Milestone, Notice, Section};
+
+/// A record read from a row; `query_as` decodes into it and the store hands out `.0`.
+pub(crate) struct Row<T>(pub T);
+
+/// Reads each named column into the field of the same name.
+macro_rules! decode {
+    ($record:ident { $($field:ident),* $(,)? }) => {
+        impl<'r> FromRow<'r, AnyRow> for Row<$record> {
+            fn from_row(row: &'r AnyRow) -> sqlx::Result<Self> {
+                Ok(Row($record {
+                    $($field: row.try_get(stringify!($field))?,)*
+                }))
+            }
+        }
+    };
+}
+
+decode!(Section {
+    id,
+    plan_id,
+    position,
+    number,
+    title
+});
+decode!(Milestone {
+    id,
+    task_id,
+    title,
+    due_date,
+    done_at
+});
+decode!(Actual {
+    target_id,
+    value,
+    note
+});
+decode!(Attachment {
+    id,
+    report_id,
+    file_name,
+    content_type,
+    size,
+    stored_name,
+    sha256,
+    uploaded_by,
+    created_at
+});
+decode!(Contribution {
+    id,
+    task_id,
+    period,
+    unit_id,
+    author_id,
+    body,
+    created_at
+});
+decode!(Notice {
+    id,
+    task_id,
+    unit_id,
+    reason,
+    response_due,
+    state,
+    issued_by,
+    issued_at,
+    response,
+    responded_by,
+    responded_at,
+    closed_by,
+    closed_at
+});
+decode!(Comment {
+    id,
+    task_id,
+    report_id,
+    author_id,
+    body,
+    created_at
+});
+decode!(AuditEntry {
+    id,
+    at,
+    actor_id,
+    actor,
+    ip,
+    action,
+    entity,
+    entity_id,
+    before_json,
+    after_json
+});
+
+/// The records of decoded rows.
+pub(crate) fn records<T>(rows: Vec<Row<T>>) -> Vec<T> {
+    rows.into_iter().map(|Row(record)| record).collect()
+}
+
+/// A page of decoded rows as a page of records.
+pub(crate) fn page_of<T>(page: crate::Page<Row<T>>) -> crate::Page<T> {
+    crate::Page {
+        items: records(page.items),
+        total: page.total,
+        page: page.page,
+        per_page: page.per_page,
+    }
+}
