@@ -5,6 +5,9 @@
 //! the store, and returns a typed result or an [`AppError`].
 //!
 //! - [`plans`]: which plans a caller may see and manage.
+//! - [`tasks`]: which tasks a caller may know of, and every action on one decided against
+//!   its scope.
+//! - [`reports`]: the report workflow: who may submit, approve, accept or return.
 //! - [`files`]: the files a plan is exported as (a [`files::Book`] gathered, then rendered).
 //! - [`plan_files`]: a published plan or a decomposition table imported as a draft.
 
@@ -12,5 +15,7 @@ pub mod error;
 pub mod files;
 pub mod plan_files;
 pub mod plans;
+pub mod reports;
+pub mod tasks;
 
 pub use error::{AppError, Result};

@@ -31,41 +31,26 @@ async fn managed_plan(state: &AppState, caller: &Caller, id: i64) -> ApiResult<P
     Ok(luoshi_app::plans::managed(&state.store, &caller.actor, id).await?)
 }
 
-/// The scope of a task the caller may at least know exists (same organization; drafts
-/// only for plan managers). The caller still checks the action it wants.
+/// The scope of a task the caller may at least know exists.
 pub(crate) async fn task_scope(
     state: &AppState,
     caller: &Caller,
     task_id: i64,
 ) -> ApiResult<TaskScopeFacts> {
-    let scope = state.store.task_scope(task_id).await?;
-    if scope.organization_id != caller.actor.organization_id
-        || (!scope.plan_published && !decide(&caller.actor, Action::ManagePlans).allowed())
-    {
-        return Err(ApiError::not_found("任务"));
-    }
-    Ok(scope)
+    Ok(luoshi_app::tasks::known(&state.store, &caller.actor, task_id).await?)
 }
 
-/// Loads a task's scope and checks `action` on it for the caller; the scope is returned for
-/// the checks that follow.
+/// Loads a task's scope and checks `action` on it for the caller.
 pub(crate) async fn authorize_task(
     state: &AppState,
     caller: &Caller,
     task_id: i64,
     action: TaskAction,
 ) -> ApiResult<TaskScopeFacts> {
-    let scope = task_scope(state, caller, task_id).await?;
-    ApiError::check(decide(&caller.actor, action.on(scope_of(&scope))), "任务")?;
-    Ok(scope)
+    Ok(luoshi_app::tasks::authorize(&state.store, &caller.actor, task_id, action).await?)
 }
 
-pub(crate) fn scope_of(facts: &TaskScopeFacts) -> TaskScope<'_> {
-    TaskScope {
-        lead: &facts.lead,
-        co: &facts.co,
-    }
-}
+pub(crate) use luoshi_app::tasks::scope_of;
 
 #[derive(Deserialize)]
 pub struct PlanQuery {

@@ -26,15 +26,16 @@ async fn readable_report(
     caller: &Caller,
     id: i64,
 ) -> ApiResult<(Report, TaskScopeFacts)> {
-    let report = state.store.report(id).await?;
-    let scope = task_scope(state, caller, report.task_id)
-        .await
-        .map_err(|_| ApiError::not_found("报送"))?;
-    ApiError::check(
-        decide(&caller.actor, Action::ReadTask(scope_of(&scope))),
-        "报送",
-    )?;
-    Ok((report, scope))
+    Ok(luoshi_app::reports::readable(&state.store, &caller.actor, id).await?)
+}
+
+/// A report the caller may write, with its task's scope.
+async fn writable_report(
+    state: &AppState,
+    caller: &Caller,
+    id: i64,
+) -> ApiResult<(Report, TaskScopeFacts)> {
+    Ok(luoshi_app::reports::writable(&state.store, &caller.actor, id).await?)
 }
 
 /// The caller's unit among `units`.
@@ -150,11 +151,7 @@ pub async fn update(
     Path(id): Path<i64>,
     Body(input): Body<ReportInput>,
 ) -> ApiResult<Json<Report>> {
-    let (_, scope) = readable_report(&state, &caller, id).await?;
-    ApiError::check(
-        decide(&caller.actor, Action::WriteReport(scope_of(&scope))),
-        "报送",
-    )?;
+    writable_report(&state, &caller, id).await?;
     Ok(Json(
         state.store.update_report(&caller.audit, id, &input).await?,
     ))
@@ -167,29 +164,16 @@ async fn transition(
     action: ReportAction,
     reason: Option<&str>,
 ) -> ApiResult<Json<Report>> {
-    let (report, scope) = readable_report(state, caller, id).await?;
-    let organization = state
-        .store
-        .organization(caller.actor.organization_id)
-        .await?;
-    let scope = scope_of(&scope);
-    // A unit head returns a report before approving it; the supervisor otherwise.
-    let head_returning = action == ReportAction::Return
-        && organization.head_review
-        && report.state == ReportState::Submitted.as_str()
-        && decide(&caller.actor, Action::ApproveReport(scope)).allowed();
-    let permission = match action {
-        ReportAction::Submit | ReportAction::Edit => Action::WriteReport(scope),
-        ReportAction::Approve => Action::ApproveReport(scope),
-        ReportAction::Return if head_returning => Action::ApproveReport(scope),
-        ReportAction::Accept | ReportAction::Return => Action::ReviewReport(scope),
-    };
-    ApiError::check(decide(&caller.actor, permission), "报送")?;
     Ok(Json(
-        state
-            .store
-            .transition_report(&caller.audit, id, action, reason, organization.head_review)
-            .await?,
+        luoshi_app::reports::transition(
+            &state.store,
+            &caller.actor,
+            &caller.audit,
+            id,
+            action,
+            reason,
+        )
+        .await?,
     ))
 }
 
@@ -243,11 +227,7 @@ pub async fn correct(
     caller: Caller,
     Path(id): Path<i64>,
 ) -> ApiResult<Response> {
-    let (_, scope) = readable_report(&state, &caller, id).await?;
-    ApiError::check(
-        decide(&caller.actor, Action::WriteReport(scope_of(&scope))),
-        "报送",
-    )?;
+    writable_report(&state, &caller, id).await?;
     let report = state.store.correct_report(&caller.audit, id).await?;
     Ok((StatusCode::CREATED, Json(report)).into_response())
 }
@@ -258,11 +238,7 @@ pub async fn attach(
     Path(id): Path<i64>,
     multipart: Multipart,
 ) -> ApiResult<Response> {
-    let (_, scope) = readable_report(&state, &caller, id).await?;
-    ApiError::check(
-        decide(&caller.actor, Action::WriteReport(scope_of(&scope))),
-        "报送",
-    )?;
+    writable_report(&state, &caller, id).await?;
     let file = uploads::single_file(multipart, state.config.max_attachment_bytes).await?;
     let content_type = uploads::evidence_type(&file)?;
     let stored = uploads::store_file(&state.config.data_dir, &file).await?;

@@ -7,7 +7,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect};
 use luoshi_domain::light::trim_number;
 use luoshi_domain::period::{Cycle, Period};
-use luoshi_domain::policy::{Action, TaskAction, decide};
+use luoshi_domain::policy::TaskAction;
 use luoshi_domain::report::{ProgressStatus, ReportAction};
 use luoshi_store::{ActualInput, Paging, Plan, ReportFilter, ReportInput};
 use serde::Deserialize;
@@ -327,28 +327,21 @@ pub(super) async fn review_submit(
     Form(form): Form<ReviewForm>,
 ) -> PageResult {
     caller.check_form_token(&form.csrf_token)?;
-    let report = state.store.report(id).await?;
-    let scope = authorize_task(&state, &caller, report.task_id, TaskAction::Read).await?;
-    let task_scope = luoshi_domain::policy::TaskScope {
-        lead: &scope.lead,
-        co: &scope.co,
-    };
-    ApiError::check(
-        decide(&caller.actor, Action::ReviewReport(task_scope)),
-        "报送",
-    )?;
-    let organization = state
-        .store
-        .organization(caller.actor.organization_id)
-        .await?;
     let (action, reason) = match form.decision.as_str() {
         "accept" => (ReportAction::Accept, None),
-        _ => (ReportAction::Return, Some(form.reason.as_str())),
+        "return" => (ReportAction::Return, Some(form.reason.as_str())),
+        _ => return Err(ApiError::bad_request("decision", "应为采纳或退回").into()),
     };
-    state
-        .store
-        .transition_report(&caller.audit, id, action, reason, organization.head_review)
-        .await?;
+    let report = luoshi_app::reports::transition(
+        &state.store,
+        &caller.actor,
+        &caller.audit,
+        id,
+        action,
+        reason,
+    )
+    .await
+    .map_err(ApiError::from)?;
     Ok(Redirect::to(&format!("/tasks/{}", report.task_id)).into_response())
 }
 
@@ -360,29 +353,15 @@ pub(super) async fn approve_submit(
     Form(form): Form<TokenForm>,
 ) -> PageResult {
     caller.check_form_token(&form.csrf_token)?;
-    let report = state.store.report(id).await?;
-    let scope = authorize_task(&state, &caller, report.task_id, TaskAction::Read).await?;
-    let task_scope = luoshi_domain::policy::TaskScope {
-        lead: &scope.lead,
-        co: &scope.co,
-    };
-    ApiError::check(
-        decide(&caller.actor, Action::ApproveReport(task_scope)),
-        "报送",
-    )?;
-    let organization = state
-        .store
-        .organization(caller.actor.organization_id)
-        .await?;
-    state
-        .store
-        .transition_report(
-            &caller.audit,
-            id,
-            ReportAction::Approve,
-            None,
-            organization.head_review,
-        )
-        .await?;
+    let report = luoshi_app::reports::transition(
+        &state.store,
+        &caller.actor,
+        &caller.audit,
+        id,
+        ReportAction::Approve,
+        None,
+    )
+    .await
+    .map_err(ApiError::from)?;
     Ok(Redirect::to(&format!("/tasks/{}", report.task_id)).into_response())
 }

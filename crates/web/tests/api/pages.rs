@@ -690,6 +690,24 @@ async fn first_run_upload_review_publish_and_report_review_through_pages() {
     );
     api.post(&format!("/api/v1/reports/{report}/submit"), json!({}))
         .await;
+    // A decision that is neither 采纳 nor 退回 is refused, not taken as a return.
+    let (status, body) = supervisor
+        .form(
+            &action,
+            &[
+                ("csrf_token", &review_token),
+                ("decision", "maybe"),
+                ("reason", "x"),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(
+        body.as_str().is_some_and(|b| b.contains("应为采纳或退回")),
+        "{body}"
+    );
+    let (_, state) = api.get(&format!("/api/v1/reports/{report}")).await;
+    assert_eq!(state["state"], "submitted");
     supervisor
         .form(
             &action,
