@@ -2,6 +2,7 @@
 //! policy, `Invalid` and `Unreadable` name what the person sent and why (in Chinese, for the
 //! UI); `Store` and `Office` carry the layer below's own errors.
 
+use luoshi_domain::DomainError;
 use luoshi_domain::policy::Decision;
 use luoshi_office::OfficeError;
 use luoshi_store::StoreError;
@@ -24,6 +25,9 @@ pub enum AppError {
     /// An uploaded file that cannot be read; the message names the file and the reason.
     #[error("{0}")]
     Unreadable(String),
+    /// A domain rule refused the input (a weak password, a transition that is not allowed).
+    #[error(transparent)]
+    Rule(#[from] DomainError),
     #[error(transparent)]
     Store(#[from] StoreError),
     #[error(transparent)]

@@ -4,6 +4,7 @@
 //! [`luoshi_domain::policy::decide`], applies the domain's rules, reads and writes through
 //! the store, and returns a typed result or an [`AppError`].
 //!
+//! - [`admin`]: the organization's settings, units, users and audit log.
 //! - [`plans`]: which plans a caller may see and manage.
 //! - [`tasks`]: which tasks a caller may know of, and every action on one decided against
 //!   its scope.
@@ -11,6 +12,7 @@
 //! - [`files`]: the files a plan is exported as (a [`files::Book`] gathered, then rendered).
 //! - [`plan_files`]: a published plan or a decomposition table imported as a draft.
 
+pub mod admin;
 pub mod error;
 pub mod files;
 pub mod plan_files;

@@ -104,6 +104,7 @@ impl From<AppError> for ApiError {
                 "unreadable_document",
                 message,
             ),
+            AppError::Rule(error) => error.into(),
             AppError::Store(error) => error.into(),
             AppError::Office(OfficeError::NotFound(what)) => ApiError::not_found(what),
             AppError::Office(OfficeError::Unreadable(message)) => ApiError::new(

@@ -4,24 +4,20 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use luoshi_domain::password;
-use luoshi_domain::policy::{Action, decide};
 use luoshi_domain::role::Role;
 use luoshi_store::{
-    AccessChange, AuditEntry, AuditFilter, NewUnit, NewUser, Organization, OrganizationPatch, Page,
-    Paging, Unit, UnitPatch, User,
+    AccessChange, AuditEntry, AuditFilter, NewUnit, Organization, OrganizationPatch, Page, Paging,
+    Unit, UnitPatch, User,
 };
 use serde::Deserialize;
 use serde_json::json;
 
 use super::{Body, Path, Query, page_of};
+use luoshi_app::admin;
+
 use crate::AppState;
 use crate::auth::Caller;
-use crate::error::{ApiError, ApiResult};
-
-fn administer(caller: &Caller) -> ApiResult<()> {
-    ApiError::check(decide(&caller.actor, Action::Administer), "资源")
-}
+use crate::error::ApiResult;
 
 pub async fn organization(
     State(state): State<AppState>,
@@ -40,12 +36,8 @@ pub async fn update_organization(
     caller: Caller,
     Body(patch): Body<OrganizationPatch>,
 ) -> ApiResult<Json<Organization>> {
-    administer(&caller)?;
     Ok(Json(
-        state
-            .store
-            .update_organization(&caller.audit, caller.actor.organization_id, &patch)
-            .await?,
+        admin::update_organization(&state.store, &caller.actor, &caller.audit, &patch).await?,
     ))
 }
 
@@ -89,11 +81,7 @@ pub async fn create_unit(
     caller: Caller,
     Body(unit): Body<NewUnit>,
 ) -> ApiResult<Response> {
-    administer(&caller)?;
-    let unit = state
-        .store
-        .create_unit(&caller.audit, caller.actor.organization_id, &unit)
-        .await?;
+    let unit = admin::create_unit(&state.store, &caller.actor, &caller.audit, &unit).await?;
     Ok((StatusCode::CREATED, Json(unit)).into_response())
 }
 
@@ -103,12 +91,8 @@ pub async fn update_unit(
     Path(id): Path<i64>,
     Body(patch): Body<UnitPatch>,
 ) -> ApiResult<Json<Unit>> {
-    administer(&caller)?;
     Ok(Json(
-        state
-            .store
-            .update_unit(&caller.audit, caller.actor.organization_id, id, &patch)
-            .await?,
+        admin::update_unit(&state.store, &caller.actor, &caller.audit, id, &patch).await?,
     ))
 }
 
@@ -125,17 +109,15 @@ pub async fn users(
     caller: Caller,
     Query(query): Query<UserQuery>,
 ) -> ApiResult<Json<Page<User>>> {
-    administer(&caller)?;
     Ok(Json(
-        state
-            .store
-            .users(
-                caller.actor.organization_id,
-                query.role,
-                query.unit,
-                Paging::new(query.page, query.per_page),
-            )
-            .await?,
+        admin::users(
+            &state.store,
+            &caller.actor,
+            query.role,
+            query.unit,
+            Paging::new(query.page, query.per_page),
+        )
+        .await?,
     ))
 }
 
@@ -150,49 +132,23 @@ pub struct CreateUser {
     pub password: Option<String>,
 }
 
-fn check_units_for_role(role: Role, units: &[i64]) -> ApiResult<()> {
-    if role.is_unit_role() && units.is_empty() {
-        return Err(ApiError::bad_request(
-            "units",
-            "报送人和科室负责人须属于至少一个单位",
-        ));
-    }
-    Ok(())
-}
-
 pub async fn create_user(
     State(state): State<AppState>,
     caller: Caller,
     Body(input): Body<CreateUser>,
 ) -> ApiResult<Response> {
-    administer(&caller)?;
-    check_units_for_role(input.role, &input.units)?;
-    let (password, generated) = match input.password {
-        Some(p) => {
-            password::check_policy(&p)?;
-            (p, false)
-        }
-        None => (password::generate(), true),
+    let account = admin::NewAccount {
+        username: input.username,
+        display_name: input.display_name,
+        role: input.role,
+        units: input.units,
+        password: input.password,
     };
-    let user = state
-        .store
-        .create_user(
-            &caller.audit,
-            caller.actor.organization_id,
-            &NewUser {
-                username: input.username,
-                display_name: input.display_name,
-                role: input.role,
-                password_hash: password::hash(&password),
-                must_change_password: true,
-                units: input.units,
-            },
-        )
-        .await?;
-    let body = if generated {
-        json!({ "user": user, "temporary_password": password })
+    let created = admin::create_user(&state.store, &caller.actor, &caller.audit, account).await?;
+    let body = if created.generated {
+        json!({ "user": created.user, "temporary_password": created.password })
     } else {
-        json!({ "user": user })
+        json!({ "user": created.user })
     };
     Ok((StatusCode::CREATED, Json(body)).into_response())
 }
@@ -211,35 +167,14 @@ pub async fn update_user(
     Path(id): Path<i64>,
     Body(input): Body<UpdateUser>,
 ) -> ApiResult<Json<User>> {
-    administer(&caller)?;
-    if id == caller.user.id
-        && (input.disabled == Some(true) || input.role.is_some_and(|r| r != Role::Admin))
-    {
-        return Err(ApiError::bad_request(
-            "id",
-            "不能停用自己或取消自己的管理员角色",
-        ));
-    }
-    let current = state.store.user(id).await?;
-    check_units_for_role(
-        input.role.unwrap_or(current.role),
-        input.units.as_deref().unwrap_or(&current.units),
-    )?;
+    let change = AccessChange {
+        role: input.role,
+        units: input.units,
+        disabled: input.disabled,
+        display_name: input.display_name,
+    };
     Ok(Json(
-        state
-            .store
-            .update_user_access(
-                &caller.audit,
-                caller.actor.organization_id,
-                id,
-                &AccessChange {
-                    role: input.role,
-                    units: input.units,
-                    disabled: input.disabled,
-                    display_name: input.display_name,
-                },
-            )
-            .await?,
+        admin::update_user(&state.store, &caller.actor, &caller.audit, id, &change).await?,
     ))
 }
 
@@ -254,22 +189,14 @@ pub async fn reset_password(
     Path(id): Path<i64>,
     Body(input): Body<ResetPassword>,
 ) -> ApiResult<Json<serde_json::Value>> {
-    administer(&caller)?;
-    let user = state.store.user(id).await?;
-    if user.organization_id != caller.actor.organization_id {
-        return Err(ApiError::not_found("用户"));
-    }
-    let password = match input.password {
-        Some(p) => {
-            password::check_policy(&p)?;
-            p
-        }
-        None => password::generate(),
-    };
-    state
-        .store
-        .set_password(&caller.audit, id, &password::hash(&password), true)
-        .await?;
+    let (_, password) = admin::reset_password(
+        &state.store,
+        &caller.actor,
+        &caller.audit,
+        id,
+        input.password,
+    )
+    .await?;
     Ok(Json(json!({ "temporary_password": password })))
 }
 
@@ -288,18 +215,15 @@ pub async fn audit(
     caller: Caller,
     Query(query): Query<AuditQuery>,
 ) -> ApiResult<Json<Page<AuditEntry>>> {
-    ApiError::check(decide(&caller.actor, Action::ReadOrganization), "操作日志")?;
     let filter = AuditFilter {
-        organization_id: Some(caller.actor.organization_id),
+        organization_id: None,
         entity: query.entity,
         entity_id: query.entity_id,
         actor_id: query.actor_id,
         action: query.action,
     };
+    let paging = Paging::new(query.page, query.per_page);
     Ok(Json(
-        state
-            .store
-            .audit_log(&filter, Paging::new(query.page, query.per_page))
-            .await?,
+        admin::audit_log(&state.store, &caller.actor, filter, paging).await?,
     ))
 }

@@ -8,6 +8,8 @@ use luoshi_domain::policy::{Action, decide};
 use luoshi_store::Paging;
 use serde::Deserialize;
 
+use luoshi_app::admin;
+
 use crate::AppState;
 use crate::api::Path;
 use crate::auth::Caller;
@@ -168,7 +170,6 @@ pub(super) async fn admin_organization(
     Form(form): Form<OrganizationForm>,
 ) -> PageResult {
     caller.check_form_token(&form.csrf_token)?;
-    ApiError::check(decide(&caller.actor, Action::Administer), "页面")?;
     let patch = luoshi_store::OrganizationPatch {
         name: Some(form.name),
         head_review: Some(form.head_review.is_some()),
@@ -179,9 +180,7 @@ pub(super) async fn admin_organization(
             red_return_count: form.red_return_count,
         }),
     };
-    let outcome = state
-        .store
-        .update_organization(&caller.audit, caller.actor.organization_id, &patch)
+    let outcome = admin::update_organization(&state.store, &caller.actor, &caller.audit, &patch)
         .await
         .map(|_| Some("机构设置已保存".to_string()))
         .map_err(ApiError::from);
@@ -203,16 +202,13 @@ pub(super) async fn admin_add_unit(
     Form(form): Form<UnitAddForm>,
 ) -> PageResult {
     caller.check_form_token(&form.csrf_token)?;
-    ApiError::check(decide(&caller.actor, Action::Administer), "页面")?;
     let unit = luoshi_store::NewUnit {
         name: form.name,
         kind: form.kind,
         parent_id: form.parent_id.parse().ok(),
         abbreviations: split_list(&form.abbreviations),
     };
-    let outcome = state
-        .store
-        .create_unit(&caller.audit, caller.actor.organization_id, &unit)
+    let outcome = admin::create_unit(&state.store, &caller.actor, &caller.audit, &unit)
         .await
         .map(|u| Some(format!("已新增单位“{}”", u.name)))
         .map_err(ApiError::from);
@@ -232,14 +228,11 @@ pub(super) async fn admin_update_unit(
     Form(form): Form<UnitEditForm>,
 ) -> PageResult {
     caller.check_form_token(&form.csrf_token)?;
-    ApiError::check(decide(&caller.actor, Action::Administer), "页面")?;
     let patch = luoshi_store::UnitPatch {
         abbreviations: Some(split_list(&form.abbreviations)),
         ..Default::default()
     };
-    let outcome = state
-        .store
-        .update_unit(&caller.audit, caller.actor.organization_id, id, &patch)
+    let outcome = admin::update_unit(&state.store, &caller.actor, &caller.audit, id, &patch)
         .await
         .map(|u| Some(format!("已保存“{}”的简称", u.name)))
         .map_err(ApiError::from);
@@ -261,29 +254,19 @@ pub(super) async fn admin_add_user(
     Form(form): Form<UserAddForm>,
 ) -> PageResult {
     caller.check_form_token(&form.csrf_token)?;
-    ApiError::check(decide(&caller.actor, Action::Administer), "页面")?;
-    let units: Vec<i64> = form.unit.parse().ok().into_iter().collect();
-    if form.role.is_unit_role() && units.is_empty() {
-        let error = ApiError::bad_request("单位", "报送人和科室负责人须属于一个单位");
-        return admin_outcome(&state, &caller, Err(error)).await;
-    }
-    let password = luoshi_domain::password::generate();
-    let user = luoshi_store::NewUser {
+    let account = admin::NewAccount {
         username: form.username,
         display_name: form.display_name,
         role: form.role,
-        password_hash: luoshi_domain::password::hash(&password),
-        must_change_password: true,
-        units,
+        units: form.unit.parse().ok().into_iter().collect(),
+        password: None,
     };
-    let outcome = state
-        .store
-        .create_user(&caller.audit, caller.actor.organization_id, &user)
+    let outcome = admin::create_user(&state.store, &caller.actor, &caller.audit, account)
         .await
-        .map(|u| {
+        .map(|created| {
             Some(format!(
-                "已新增用户 {}，临时密码：{password}（首次登录须修改，请当面或电话告知本人）",
-                u.username
+                "已新增用户 {}，临时密码：{}（首次登录须修改，请当面或电话告知本人）",
+                created.user.username, created.password
             ))
         })
         .map_err(ApiError::from);
@@ -305,34 +288,16 @@ pub(super) async fn admin_update_user(
     Form(form): Form<UserEditForm>,
 ) -> PageResult {
     caller.check_form_token(&form.csrf_token)?;
-    ApiError::check(decide(&caller.actor, Action::Administer), "页面")?;
-    let units: Vec<i64> = form.unit.parse().ok().into_iter().collect();
-    let disabled = form.disabled.is_some();
-    let outcome =
-        if id == caller.user.id && (disabled || form.role != luoshi_domain::role::Role::Admin) {
-            Err(ApiError::bad_request(
-                "用户",
-                "不能停用自己或取消自己的管理员角色",
-            ))
-        } else if form.role.is_unit_role() && units.is_empty() {
-            Err(ApiError::bad_request(
-                "单位",
-                "报送人和科室负责人须属于一个单位",
-            ))
-        } else {
-            let change = luoshi_store::AccessChange {
-                role: Some(form.role),
-                units: Some(units),
-                disabled: Some(disabled),
-                display_name: None,
-            };
-            state
-                .store
-                .update_user_access(&caller.audit, caller.actor.organization_id, id, &change)
-                .await
-                .map(|u| Some(format!("已保存用户 {}", u.username)))
-                .map_err(ApiError::from)
-        };
+    let change = luoshi_store::AccessChange {
+        role: Some(form.role),
+        units: Some(form.unit.parse().ok().into_iter().collect()),
+        disabled: Some(form.disabled.is_some()),
+        display_name: None,
+    };
+    let outcome = admin::update_user(&state.store, &caller.actor, &caller.audit, id, &change)
+        .await
+        .map(|u| Some(format!("已保存用户 {}", u.username)))
+        .map_err(ApiError::from);
     admin_outcome(&state, &caller, outcome).await
 }
 
@@ -343,22 +308,9 @@ pub(super) async fn admin_reset_password(
     Form(form): Form<TokenForm>,
 ) -> PageResult {
     caller.check_form_token(&form.csrf_token)?;
-    ApiError::check(decide(&caller.actor, Action::Administer), "页面")?;
-    let user = state.store.user(id).await?;
-    if user.organization_id != caller.actor.organization_id {
-        return Err(ApiError::not_found("用户").into());
-    }
-    let password = luoshi_domain::password::generate();
-    let outcome = state
-        .store
-        .set_password(
-            &caller.audit,
-            id,
-            &luoshi_domain::password::hash(&password),
-            true,
-        )
+    let outcome = admin::reset_password(&state.store, &caller.actor, &caller.audit, id, None)
         .await
-        .map(|_| {
+        .map(|(user, password)| {
             Some(format!(
                 "已重置 {} 的密码，临时密码：{password}（下次登录须修改）",
                 user.username
