@@ -2,12 +2,13 @@
 //! reports and the figures computed from them. Their JSON is the API's. They live here, below
 //! the store, so that the file renderers need the domain alone.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use chrono::{Datelike, NaiveDate};
 
 use crate::light::{Light, LightColor, LightRules};
 use crate::period::{Cycle, Period};
+use crate::report::ReportState;
 use crate::role::Role;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -434,4 +435,92 @@ pub fn owed_periods(plan: &Plan, cycle: Cycle, today: NaiveDate) -> Vec<Period> 
         .skip(first)
         .filter(|p| p.start() <= today)
         .collect()
+}
+
+impl Report {
+    /// Whether this version takes the place of `standing` for their period
+    /// ([`ReportState::replaces`]); a state that cannot be read does not hide a newer one.
+    pub fn replaces(&self, standing: &Report) -> bool {
+        self.version > standing.version
+            && match (
+                ReportState::parse(&self.state),
+                ReportState::parse(&standing.state),
+            ) {
+                (Ok(newer), Ok(old)) => ReportState::replaces(newer, old),
+                _ => true,
+            }
+    }
+}
+
+/// The report that stands for each task's period, keyed by task and period.
+pub fn standing_reports<'a>(
+    reports: impl IntoIterator<Item = &'a Report>,
+) -> HashMap<(i64, &'a str), &'a Report> {
+    let mut versions: Vec<&Report> = reports.into_iter().collect();
+    versions.sort_by_key(|r| r.version);
+    let mut standing: HashMap<(i64, &str), &Report> = HashMap::new();
+    for report in versions {
+        let entry = standing
+            .entry((report.task_id, report.period.as_str()))
+            .or_insert(report);
+        if report.replaces(entry) {
+            *entry = report;
+        }
+    }
+    standing
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn report(id: i64, period: &str, version: i64, state: &str) -> Report {
+        Report {
+            id,
+            task_id: 1,
+            period: period.into(),
+            version,
+            unit_id: Some(1),
+            state: state.into(),
+            status: "in_progress".into(),
+            narrative: String::new(),
+            return_reason: None,
+            return_count: 0,
+            created_by: 1,
+            created_at: 0,
+            updated_at: 0,
+            submitted_at: None,
+            approved_by: None,
+            approved_at: None,
+            reviewed_by: None,
+            reviewed_at: None,
+            actuals: Vec::new(),
+            attachments: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn an_accepted_report_stands_until_its_correction_is_submitted() {
+        let accepted = report(1, "2026-05", 1, "accepted");
+        let correction = report(2, "2026-05", 2, "draft");
+        let june = report(3, "2026-06", 1, "draft");
+        let standing = standing_reports([&correction, &accepted, &june]);
+        assert_eq!(standing[&(1, "2026-05")].id, 1);
+        assert_eq!(standing[&(1, "2026-06")].id, 3);
+
+        let submitted = report(2, "2026-05", 2, "submitted");
+        let standing = standing_reports([&accepted, &submitted]);
+        assert_eq!(standing[&(1, "2026-05")].id, 2);
+    }
+
+    #[test]
+    fn a_newer_version_replaces_anything_but_an_accepted_one_with_a_draft() {
+        let returned = report(1, "2026-05", 1, "returned");
+        let draft = report(2, "2026-05", 2, "draft");
+        assert!(draft.replaces(&returned));
+        assert!(
+            !returned.replaces(&draft),
+            "an older version never replaces"
+        );
+    }
 }

@@ -102,6 +102,13 @@ text_enum!(ReportAction {
 });
 
 impl ReportState {
+    /// Whether a newer version of a period's report takes the place of the one standing for
+    /// the period: always, except that an unfinished correction (a draft) of an accepted
+    /// report leaves the accepted one standing until the correction is submitted.
+    pub fn replaces(newer: ReportState, standing: ReportState) -> bool {
+        !(newer == ReportState::Draft && standing == ReportState::Accepted)
+    }
+
     /// Whether the report counts as delivered by the unit for its period.
     pub fn is_delivered(self) -> bool {
         matches!(

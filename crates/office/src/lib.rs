@@ -63,22 +63,15 @@ impl Book {
             .unwrap_or_default()
     }
 
-    /// The report that stands for a task's period: the latest version, unless that is an
-    /// unfinished correction of an accepted one.
+    /// The report that stands for a task's period ([`Report::replaces`]).
     pub fn report_for(&self, task_id: i64, period: &str) -> Option<&Report> {
-        let mut versions: Vec<&Report> = self
-            .reports
-            .iter()
-            .filter(|r| r.task_id == task_id && r.period == period)
-            .collect();
-        versions.sort_by_key(|r| std::cmp::Reverse(r.version));
-        match versions.as_slice() {
-            [latest, previous, ..] if latest.state == "draft" && previous.state == "accepted" => {
-                Some(previous)
-            }
-            [latest, ..] => Some(latest),
-            [] => None,
-        }
+        luoshi_domain::record::standing_reports(
+            self.reports
+                .iter()
+                .filter(|r| r.task_id == task_id && r.period == period),
+        )
+        .into_values()
+        .next()
     }
 
     /// The latest accepted report of a task, any period.

@@ -192,10 +192,17 @@ impl Store {
         for report in reports {
             let list = latest.entry(report.task_id).or_default();
             // Rows come ordered by period then version: a later version replaces the earlier
-            // one unless it is an unfinished correction of an accepted report.
+            // one as `ReportState::replaces` says.
             match list.last() {
                 Some(last) if last.period == report.period => {
-                    if report.state != "draft" || last.state != "accepted" {
+                    let replaces = match (
+                        ReportState::parse(&report.state),
+                        ReportState::parse(&last.state),
+                    ) {
+                        (Ok(newer), Ok(standing)) => ReportState::replaces(newer, standing),
+                        _ => true,
+                    };
+                    if replaces {
                         *list.last_mut().expect("non-empty") = report;
                     }
                 }

@@ -4,6 +4,7 @@ use std::collections::HashMap;
 
 use askama::Template;
 use luoshi_domain::period::{Cycle, Period};
+use luoshi_domain::record::standing_reports;
 use luoshi_store::{Paging, ReportFilter};
 
 use crate::AppState;
@@ -12,7 +13,7 @@ use crate::auth::Caller;
 
 use super::board::{NoticeLine, open_notices};
 use super::frame::{Layout, PageResult, home_crumb, render};
-use super::rows::{TaskRow, newest_versions, task_row, task_title};
+use super::rows::{TaskRow, task_row, task_title};
 
 /// A report the caller's unit still owes.
 struct OwedLine {
@@ -96,7 +97,7 @@ pub(super) async fn my_tasks(state: &AppState, caller: &Caller) -> PageResult {
         };
         state.store.reports(&filter, Paging::all()).await?.items
     };
-    let latest = newest_versions(&reports);
+    let latest = standing_reports(&reports);
     let label = |task_id: i64, period: &str| {
         cycles
             .get(&task_id)

@@ -99,19 +99,3 @@ pub(super) async fn user_names(
         .map(|u| (u.id, u.display_name))
         .collect())
 }
-
-/// The newest version of each task's report for each period.
-pub(super) fn newest_versions<'a>(
-    reports: impl IntoIterator<Item = &'a luoshi_store::Report>,
-) -> HashMap<(i64, &'a str), &'a luoshi_store::Report> {
-    let mut latest: HashMap<(i64, &str), &luoshi_store::Report> = HashMap::new();
-    for report in reports {
-        let entry = latest
-            .entry((report.task_id, report.period.as_str()))
-            .or_insert(report);
-        if report.version > entry.version {
-            *entry = report;
-        }
-    }
-    latest
-}

@@ -8,6 +8,7 @@ use chrono::Datelike;
 use luoshi_domain::light::trim_number;
 use luoshi_domain::period::{Cycle, Period, china_time};
 use luoshi_domain::policy::{Action, TaskAction, decide};
+use luoshi_domain::record::standing_reports;
 use luoshi_domain::report::ReportState;
 use luoshi_store::{HistoryScope, NoticeFilter, Paging, Plan, ReportFilter, TaskWithLight};
 
@@ -20,7 +21,7 @@ use crate::error::ApiError;
 use crate::history::{self, HistoryLine};
 
 use super::frame::{Layout, PageError, PageResult, Viewer, home_crumb, render};
-use super::rows::{newest_versions, notice_state_zh, unit_name_of, unit_names, user_names};
+use super::rows::{notice_state_zh, unit_name_of, unit_names, user_names};
 
 /// A target's figures for people, with the proportions its bar is drawn from.
 pub(super) struct TargetView {
@@ -335,7 +336,7 @@ fn chart_actuals(reports: &[luoshi_store::Report], cycle: Cycle) -> HashMap<i64,
         .iter()
         .filter(|r| ReportState::parse(&r.state).is_ok_and(ReportState::is_delivered));
     let mut actuals: HashMap<i64, Vec<(u32, f64)>> = HashMap::new();
-    for report in newest_versions(delivered).values() {
+    for report in standing_reports(delivered).values() {
         let Ok(period) = Period::parse(cycle, &report.period) else {
             continue;
         };
