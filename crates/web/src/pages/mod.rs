@@ -21,68 +21,66 @@ mod task;
 
 use crate::AppState;
 
-/// The page routes.
-pub fn routes() -> axum::Router<AppState> {
-    use axum::routing::{get, post};
-    axum::Router::new()
-        .route("/", get(board::home))
-        .route(
-            "/login",
-            get(session::login_page).post(session::login_submit),
-        )
-        .route(
-            "/setup",
-            get(session::setup_page).post(session::setup_submit),
-        )
-        .route("/admin", get(admin::admin_page))
-        .route("/admin/organization", post(admin::admin_organization))
-        .route("/admin/units", post(admin::admin_add_unit))
-        .route("/admin/units/{id}", post(admin::admin_update_unit))
-        .route("/admin/users", post(admin::admin_add_user))
-        .route("/admin/users/{id}", post(admin::admin_update_user))
-        .route(
-            "/admin/users/{id}/password",
-            post(admin::admin_reset_password),
-        )
-        .route(
-            "/plans/new",
-            get(review::upload_page).post(review::upload_submit),
-        )
-        .route("/plans/{id}/review", get(review::review_page))
-        .route("/plans/{id}/review/units", post(review::review_unit))
-        .route(
-            "/plans/{id}/review/targets/{target}",
-            post(review::review_target),
-        )
-        .route("/plans/{id}/review/tasks/{task}", post(review::review_task))
-        .route("/plans/{id}/review/publish", post(review::review_publish))
-        .route("/plans/{id}/review/settings", post(review::review_settings))
-        .route("/logout", post(session::logout))
-        .route(
-            "/password",
-            get(session::password_page).post(session::password_submit),
-        )
-        .route("/plans/{id}", get(plan::plan_page))
-        .route("/tasks/{id}", get(task::task_page))
-        .route(
-            "/tasks/{id}/report",
-            get(report::report_page).post(report::report_submit),
-        )
-        .route("/reports/{id}/review", post(report::review_submit))
-        .route("/reports/{id}/approve", post(report::approve_submit))
-        .route("/tasks/{id}/notices", post(notices::notice_issue))
-        .route("/tasks/{id}/comments", post(notices::comment_submit))
-        .route("/notices/{id}/answer", post(notices::notice_answer))
-        .route("/notices/{id}/close", post(notices::notice_close))
-        .route(
-            "/plans/{id}/publish-period",
-            post(plan::publish_period_submit),
-        )
-        .route("/public/plans/{id}", get(public::public_index))
-        .route(
-            "/public/plans/{id}/periods/{period}",
-            get(public::public_period),
-        )
-        .route("/public/plans/{id}/feed.xml", get(public::feed))
-        .route("/assets/app.css", get(frame::stylesheet))
+/// One page route: the method and the path as the router has it.
+pub struct PageRoute {
+    pub method: &'static str,
+    pub path: &'static str,
+}
+
+/// Builds the router and the table of page routes from one list, so that the
+/// authorization matrix test sees every page the router serves.
+macro_rules! pages {
+    ($($method:ident $path:literal => $handler:path,)*) => {
+        /// The page routes.
+        pub fn routes() -> axum::Router<AppState> {
+            axum::Router::new()
+                $(.route($path, axum::routing::$method($handler)))*
+        }
+
+        /// Every page route, for the authorization matrix.
+        pub const PAGE_ROUTES: &[PageRoute] = &[
+            $(PageRoute { method: stringify!($method), path: $path },)*
+        ];
+    };
+}
+
+pages! {
+    get "/" => board::home,
+    get "/login" => session::login_page,
+    post "/login" => session::login_submit,
+    get "/setup" => session::setup_page,
+    post "/setup" => session::setup_submit,
+    get "/admin" => admin::admin_page,
+    post "/admin/organization" => admin::admin_organization,
+    post "/admin/units" => admin::admin_add_unit,
+    post "/admin/units/{id}" => admin::admin_update_unit,
+    post "/admin/users" => admin::admin_add_user,
+    post "/admin/users/{id}" => admin::admin_update_user,
+    post "/admin/users/{id}/password" => admin::admin_reset_password,
+    get "/plans/new" => review::upload_page,
+    post "/plans/new" => review::upload_submit,
+    get "/plans/{id}/review" => review::review_page,
+    post "/plans/{id}/review/units" => review::review_unit,
+    post "/plans/{id}/review/targets/{target}" => review::review_target,
+    post "/plans/{id}/review/tasks/{task}" => review::review_task,
+    post "/plans/{id}/review/publish" => review::review_publish,
+    post "/plans/{id}/review/settings" => review::review_settings,
+    post "/logout" => session::logout,
+    get "/password" => session::password_page,
+    post "/password" => session::password_submit,
+    get "/plans/{id}" => plan::plan_page,
+    get "/tasks/{id}" => task::task_page,
+    get "/tasks/{id}/report" => report::report_page,
+    post "/tasks/{id}/report" => report::report_submit,
+    post "/reports/{id}/review" => report::review_submit,
+    post "/reports/{id}/approve" => report::approve_submit,
+    post "/tasks/{id}/notices" => notices::notice_issue,
+    post "/tasks/{id}/comments" => notices::comment_submit,
+    post "/notices/{id}/answer" => notices::notice_answer,
+    post "/notices/{id}/close" => notices::notice_close,
+    post "/plans/{id}/publish-period" => plan::publish_period_submit,
+    get "/public/plans/{id}" => public::public_index,
+    get "/public/plans/{id}/periods/{period}" => public::public_period,
+    get "/public/plans/{id}/feed.xml" => public::feed,
+    get "/assets/app.css" => frame::stylesheet,
 }

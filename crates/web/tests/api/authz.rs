@@ -17,7 +17,7 @@ use serde_json::{Value, json};
 use crate::support::*;
 
 /// anonymous, admin, supervisor, leader, head (own), reporter (own), reporter (co), reporter (other).
-const CALLERS: [&str; 8] = [
+pub const CALLERS: [&str; 8] = [
     "",
     "admin",
     "supervisor",
@@ -35,12 +35,12 @@ enum Send {
 }
 
 /// Ids the cases refer to, made fresh for each caller.
-struct Fixture {
-    ids: HashMap<&'static str, i64>,
+pub struct Fixture {
+    pub ids: HashMap<&'static str, i64>,
 }
 
 impl Fixture {
-    fn fill(&self, template: &str) -> String {
+    pub fn fill(&self, template: &str) -> String {
         let mut path = template.to_string();
         for (name, id) in &self.ids {
             path = path.replace(&format!("{{{name}}}"), &id.to_string());
@@ -56,7 +56,7 @@ fn id(value: &Value) -> i64 {
         .unwrap_or_else(|| panic!("no id in {value}"))
 }
 
-async fn fixture(app: &TestApp) -> Fixture {
+pub async fn fixture(app: &TestApp) -> Fixture {
     let bureau = bureau(app).await;
     let mut admin = app.login("admin", 200).await;
     let mut supervisor = app.login("supervisor", 201).await;
@@ -628,20 +628,50 @@ fn cases(f: &Fixture) -> Vec<(&'static str, &'static str, String, Send, &'static
     ]
 }
 
-fn outcome(status: StatusCode) -> char {
+/// The letter of an answer; a page that sends the caller to the login counts as 401.
+pub fn outcome(status: StatusCode, location: Option<&str>) -> char {
     match status {
         StatusCode::UNAUTHORIZED => 'U',
+        s if s.is_redirection() && location.is_some_and(|l| l.starts_with("/login")) => 'U',
         StatusCode::FORBIDDEN => 'F',
         StatusCode::NOT_FOUND => 'N',
         _ => 'O',
     }
 }
 
+/// The client of caller `index` of [`CALLERS`]: anonymous, or signed in.
+pub async fn caller(app: &TestApp, index: usize) -> Client {
+    match CALLERS[index] {
+        "" => app.anonymous(100),
+        username => app.login(username, 100 + index as u8).await,
+    }
+}
+
+/// One line of the failure report.
+pub fn mismatch(index: usize, what: &str, want: char, status: StatusCode, body: &Value) -> String {
+    let body: String = body.to_string().chars().take(200).collect();
+    let who = match CALLERS[index] {
+        "" => "anonymous",
+        username => username,
+    };
+    format!("{who} {what}: expected {want}, got {status} {body}")
+}
+
+/// Fails with every mismatch at once, so that one run shows the whole matrix's state.
+pub fn assert_no_mismatches(failures: &[String]) {
+    assert!(
+        failures.is_empty(),
+        "{} mismatches:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
+
 #[tokio::test]
 async fn every_endpoint_for_every_role_and_unit() {
     let today = NaiveDate::from_ymd_opt(2026, 6, 28).unwrap();
     let mut failures = Vec::new();
-    for (index, username) in CALLERS.iter().enumerate() {
+    for index in 0..CALLERS.len() {
         let app = TestApp::start(Backend::Sqlite, today).await.unwrap();
         let fixture = fixture(&app).await;
         let all = cases(&fixture);
@@ -656,11 +686,7 @@ async fn every_endpoint_for_every_role_and_unit() {
                 );
             }
         }
-        let mut client = if username.is_empty() {
-            app.anonymous(100)
-        } else {
-            app.login(username, 100 + index as u8).await
-        };
+        let mut client = caller(&app, index).await;
         for (method, _, path, send, expected) in all {
             let method: Method = method.to_uppercase().parse().unwrap();
             let (status, body) = match send {
@@ -695,23 +721,17 @@ async fn every_endpoint_for_every_role_and_unit() {
                 }
             };
             let want = expected.chars().nth(index).unwrap();
-            if outcome(status) != want {
-                failures.push(format!(
-                    "{} {method} {path}: expected {want}, got {status} {body}",
-                    if username.is_empty() {
-                        "anonymous"
-                    } else {
-                        username
-                    }
+            if outcome(status, client.location.as_deref()) != want {
+                failures.push(mismatch(
+                    index,
+                    &format!("{method} {path}"),
+                    want,
+                    status,
+                    &body,
                 ));
             }
         }
         app.stop().await;
     }
-    assert!(
-        failures.is_empty(),
-        "{} mismatches:\n{}",
-        failures.len(),
-        failures.join("\n")
-    );
+    assert_no_mismatches(&failures);
 }
