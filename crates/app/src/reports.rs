@@ -31,7 +31,7 @@ fn permission_for<'a>(
     let scope = scope_of(scope);
     let head_returning = action == ReportAction::Return
         && head_review
-        && report.state == ReportState::Submitted.as_str()
+        && report.state == ReportState::Submitted
         && decide(actor, Action::ApproveReport(scope)).allowed();
     match action {
         ReportAction::Submit | ReportAction::Edit => Action::WriteReport(scope),

@@ -9,7 +9,7 @@ use luoshi_app::{admin, plans, reports};
 use luoshi_domain::import::draft_from;
 use luoshi_domain::password;
 use luoshi_domain::policy::Actor;
-use luoshi_domain::report::{ProgressStatus, ReportAction};
+use luoshi_domain::report::{ProgressStatus, ReportAction, ReportState};
 use luoshi_domain::role::Role;
 use luoshi_office::ExportKind;
 use luoshi_store::*;
@@ -165,7 +165,7 @@ async fn each_step_of_a_report_belongs_to_one_role() {
     let supervisor = bureau.person("s", Role::Supervisor, vec![]).await;
     let leader = bureau.person("l", Role::Leader, vec![]).await;
     let report = bureau.submitted_report(&reporter).await;
-    assert_eq!(report.state, "submitted");
+    assert_eq!(report.state, ReportState::Submitted);
 
     let refused = bureau
         .step(&reporter, report.id, ReportAction::Accept, None)
@@ -180,7 +180,7 @@ async fn each_step_of_a_report_belongs_to_one_role() {
         .step(&supervisor, report.id, ReportAction::Accept, None)
         .await
         .unwrap();
-    assert_eq!(accepted.state, "accepted");
+    assert_eq!(accepted.state, ReportState::Accepted);
     assert_eq!(accepted.reviewed_by, Some(supervisor.actor.user_id));
 }
 
@@ -223,7 +223,7 @@ async fn a_unit_head_returns_what_awaits_its_approval_but_not_what_it_approved()
         .step(&head, report.id, ReportAction::Return, Some("数据需核实"))
         .await
         .unwrap();
-    assert_eq!(returned.state, "returned");
+    assert_eq!(returned.state, ReportState::Returned);
     assert_eq!(returned.return_reason.as_deref(), Some("数据需核实"));
 
     let again = bureau
@@ -234,7 +234,7 @@ async fn a_unit_head_returns_what_awaits_its_approval_but_not_what_it_approved()
         .step(&head, again.id, ReportAction::Approve, None)
         .await
         .unwrap();
-    assert_eq!(approved.state, "approved");
+    assert_eq!(approved.state, ReportState::Approved);
     // Once approved, returning is the supervisor's call.
     let refused = bureau
         .step(&head, approved.id, ReportAction::Return, Some("再改"))

@@ -8,7 +8,7 @@ use chrono::{Datelike, NaiveDate};
 
 use crate::light::{Light, LightColor, LightRules};
 use crate::period::{Cycle, Period};
-use crate::report::ReportState;
+use crate::report::{ProgressStatus, ReportState};
 use crate::role::Role;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -186,7 +186,7 @@ pub struct TaskWithLight {
     pub task: Task,
     pub light: Light,
     /// Progress status of the latest delivered report.
-    pub status: Option<String>,
+    pub status: Option<ProgressStatus>,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
@@ -217,8 +217,8 @@ pub struct Report {
     pub period: String,
     pub version: i64,
     pub unit_id: Option<i64>,
-    pub state: String,
-    pub status: String,
+    pub state: ReportState,
+    pub status: ProgressStatus,
     pub narrative: String,
     pub return_reason: Option<String>,
     pub return_count: i64,
@@ -399,7 +399,7 @@ pub struct PublicTask {
     pub heading: String,
     pub lead_units: Vec<String>,
     pub light: LightColor,
-    pub status: Option<String>,
+    pub status: Option<ProgressStatus>,
     /// The accepted report's narrative for the period, if any.
     pub progress: Option<String>,
     pub targets: Vec<PublicTarget>,
@@ -439,16 +439,9 @@ pub fn owed_periods(plan: &Plan, cycle: Cycle, today: NaiveDate) -> Vec<Period> 
 
 impl Report {
     /// Whether this version takes the place of `standing` for their period
-    /// ([`ReportState::replaces`]); a state that cannot be read does not hide a newer one.
+    /// ([`ReportState::replaces`]).
     pub fn replaces(&self, standing: &Report) -> bool {
-        self.version > standing.version
-            && match (
-                ReportState::parse(&self.state),
-                ReportState::parse(&standing.state),
-            ) {
-                (Ok(newer), Ok(old)) => ReportState::replaces(newer, old),
-                _ => true,
-            }
+        self.version > standing.version && ReportState::replaces(self.state, standing.state)
     }
 }
 
@@ -474,15 +467,15 @@ pub fn standing_reports<'a>(
 mod tests {
     use super::*;
 
-    fn report(id: i64, period: &str, version: i64, state: &str) -> Report {
+    fn report(id: i64, period: &str, version: i64, state: ReportState) -> Report {
         Report {
             id,
             task_id: 1,
             period: period.into(),
             version,
             unit_id: Some(1),
-            state: state.into(),
-            status: "in_progress".into(),
+            state,
+            status: ProgressStatus::InProgress,
             narrative: String::new(),
             return_reason: None,
             return_count: 0,
@@ -501,22 +494,22 @@ mod tests {
 
     #[test]
     fn an_accepted_report_stands_until_its_correction_is_submitted() {
-        let accepted = report(1, "2026-05", 1, "accepted");
-        let correction = report(2, "2026-05", 2, "draft");
-        let june = report(3, "2026-06", 1, "draft");
+        let accepted = report(1, "2026-05", 1, ReportState::Accepted);
+        let correction = report(2, "2026-05", 2, ReportState::Draft);
+        let june = report(3, "2026-06", 1, ReportState::Draft);
         let standing = standing_reports([&correction, &accepted, &june]);
         assert_eq!(standing[&(1, "2026-05")].id, 1);
         assert_eq!(standing[&(1, "2026-06")].id, 3);
 
-        let submitted = report(2, "2026-05", 2, "submitted");
+        let submitted = report(2, "2026-05", 2, ReportState::Submitted);
         let standing = standing_reports([&accepted, &submitted]);
         assert_eq!(standing[&(1, "2026-05")].id, 2);
     }
 
     #[test]
     fn a_newer_version_replaces_anything_but_an_accepted_one_with_a_draft() {
-        let returned = report(1, "2026-05", 1, "returned");
-        let draft = report(2, "2026-05", 2, "draft");
+        let returned = report(1, "2026-05", 1, ReportState::Returned);
+        let draft = report(2, "2026-05", 2, ReportState::Draft);
         assert!(draft.replaces(&returned));
         assert!(
             !returned.replaces(&draft),

@@ -10,6 +10,7 @@ use docx_rs::{
     RunFonts, SpecialIndentType, Table, TableCell, TableRow, WidthType,
 };
 use luoshi_domain::light::{LightColor, trim_number};
+use luoshi_domain::report::ReportState;
 
 use crate::{Book, OfficeError, Result, chinese_number, status_zh};
 
@@ -246,7 +247,7 @@ pub fn bulletin(book: &Book, period: Option<&str>) -> Result<Vec<u8>> {
             t.light.color == LightColor::Done
                 || book
                     .report_for(t.task.id, &key)
-                    .is_some_and(|r| r.state == "accepted")
+                    .is_some_and(|r| r.state == ReportState::Accepted)
         })
         .collect();
     if highlights.is_empty() {
@@ -427,7 +428,7 @@ pub fn summary(book: &Book) -> Result<Vec<u8>> {
         docx = docx.add_paragraph(body("年度各项任务均已完成。"));
     }
     for item in unfinished {
-        let status = status_zh(item.status.as_deref());
+        let status = status_zh(item.status);
         let why = if item.light.reasons.is_empty() {
             "按计划推进中".to_string()
         } else {

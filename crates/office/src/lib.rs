@@ -16,6 +16,7 @@ use luoshi_domain::period::{Cycle, Period};
 use luoshi_domain::record::{
     Dashboard, Notice, Organization, Plan, Report, Section, TaskWithLight, Unit,
 };
+use luoshi_domain::report::{ProgressStatus, ReportState};
 use thiserror::Error;
 
 #[derive(Debug, Error)]
@@ -78,7 +79,7 @@ impl Book {
     pub fn latest_accepted(&self, task_id: i64) -> Option<&Report> {
         self.reports
             .iter()
-            .filter(|r| r.task_id == task_id && r.state == "accepted")
+            .filter(|r| r.task_id == task_id && r.state == ReportState::Accepted)
             .max_by(|a, b| a.period.cmp(&b.period).then(a.version.cmp(&b.version)))
     }
 
@@ -110,11 +111,8 @@ impl Book {
 }
 
 /// Names for people: 已完成, 红灯 …
-pub fn status_zh(status: Option<&str>) -> &'static str {
-    status
-        .and_then(|s| luoshi_domain::report::ProgressStatus::parse(s).ok())
-        .map(|s| s.zh())
-        .unwrap_or("未报送")
+pub fn status_zh(status: Option<ProgressStatus>) -> &'static str {
+    status.map_or("未报送", ProgressStatus::zh)
 }
 
 /// 一, 二 … for section and item numbers.

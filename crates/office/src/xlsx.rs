@@ -5,7 +5,7 @@
 use luoshi_domain::light::trim_number;
 use rust_xlsxwriter::{Format, FormatAlign, FormatBorder, Workbook, Worksheet};
 
-use crate::{Book, Result, status_zh};
+use crate::{Book, Result};
 
 /// Column headings of the 责任分解表; [`crate::import`] reads the same words back.
 pub const DECOMPOSITION_COLUMNS: [&str; 11] = [
@@ -256,16 +256,14 @@ pub fn ledger(book: &Book) -> Result<Vec<u8>> {
                 })
                 .collect::<Vec<_>>()
                 .join("\n");
-            let state = luoshi_domain::report::ReportState::parse(&report.state)
-                .map(|s| s.zh())
-                .unwrap_or("");
+            let state = report.state.zh();
             let cells = [
                 (0, book.section_title(item.task.section_id)),
                 (2, item.task.heading.clone()),
                 (3, assigned(&item.task.lead_units)),
                 (4, label.clone()),
                 (5, state.to_string()),
-                (6, status_zh(Some(&report.status)).to_string()),
+                (6, report.status.zh().to_string()),
                 (7, item.light.color.zh().to_string()),
                 (8, report.narrative.clone()),
                 (9, actuals),

@@ -238,7 +238,7 @@ impl Store {
                 TaskWithLight {
                     task: task.clone(),
                     light: light::compute(rules, &task_facts, today),
-                    status: task_facts.latest_status.map(|s| s.as_str().to_string()),
+                    status: task_facts.latest_status,
                 }
             })
             .collect())
@@ -452,7 +452,7 @@ impl Store {
                     })
                     .collect(),
                 light: light.color,
-                status: accepted_report.as_ref().map(|r| r.status.clone()),
+                status: accepted_report.as_ref().map(|r| r.status),
                 progress: accepted_report.as_ref().map(|r| r.narrative.clone()),
                 targets: task
                     .targets

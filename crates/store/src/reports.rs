@@ -80,10 +80,6 @@ const REPORT_COLUMNS: &str = "SELECT id, task_id, period, version, unit_id, stat
     return_reason, return_count, created_by, created_at, updated_at, submitted_at, approved_by, \
     approved_at, reviewed_by, reviewed_at";
 
-fn state_of(report: &Report) -> Result<ReportState> {
-    ReportState::parse(&report.state).map_err(|e| StoreError::Corrupt(e.to_string()))
-}
-
 async fn load_report(conn: &mut AnyConnection, id: i64) -> Result<Report> {
     let row: Option<ReportRow> =
         sqlx::query_as(&format!("{REPORT_COLUMNS} FROM reports WHERE id = $1"))
@@ -117,8 +113,10 @@ async fn attach_details(conn: &mut AnyConnection, rows: Vec<ReportRow>) -> Resul
             period: row.period,
             version: row.version,
             unit_id: row.unit_id,
-            state: row.state,
-            status: row.status,
+            state: ReportState::parse(&row.state)
+                .map_err(|e| StoreError::Corrupt(format!("report {}: {e}", row.id)))?,
+            status: ProgressStatus::parse(&row.status)
+                .map_err(|e| StoreError::Corrupt(format!("report {}: {e}", row.id)))?,
             narrative: row.narrative,
             return_reason: row.return_reason,
             return_count: row.return_count,
@@ -262,8 +260,8 @@ impl Store {
             period: period.key(),
             version: 1,
             unit_id,
-            state: state.as_str().to_string(),
-            status: status.as_str().to_string(),
+            state,
+            status,
             narrative,
             return_reason: None,
             return_count: 0,
@@ -329,7 +327,7 @@ impl Store {
         input: &ReportInput,
     ) -> Result<Report> {
         let before = self.report(id).await?;
-        state_of(&before)?.apply(ReportAction::Edit, false)?;
+        before.state.apply(ReportAction::Edit, false)?;
         if let Some(actuals) = &input.actuals {
             self.check_actuals(before.task_id, actuals).await?;
         }
@@ -338,12 +336,7 @@ impl Store {
             "UPDATE reports SET status = $1, narrative = $2, updated_at = $3
              WHERE id = $4 AND state IN ('draft', 'returned')",
         )
-        .bind(
-            input
-                .status
-                .map(|s| s.as_str().to_string())
-                .unwrap_or(before.status.clone()),
-        )
+        .bind(input.status.unwrap_or(before.status).as_str())
         .bind(input.narrative.clone().unwrap_or(before.narrative.clone()))
         .bind(now())
         .bind(id)
@@ -380,7 +373,7 @@ impl Store {
         head_review: bool,
     ) -> Result<Report> {
         let before = self.report(id).await?;
-        let from = state_of(&before)?;
+        let from = before.state;
         let to = from.apply(action, head_review)?;
         let reason = reason.map(str::trim).filter(|r| !r.is_empty());
         if action == ReportAction::Return && reason.is_none() {
@@ -438,7 +431,7 @@ impl Store {
     /// Opens a correction of an accepted report: a new draft version with the same content.
     pub async fn correct_report(&self, audit: &Audit, id: i64) -> Result<Report> {
         let accepted = self.report(id).await?;
-        if state_of(&accepted)? != ReportState::Accepted {
+        if accepted.state != ReportState::Accepted {
             return Err(StoreError::Conflict(
                 "只有已采纳的报送需要以更正方式修改".into(),
             ));
@@ -457,7 +450,7 @@ impl Store {
         .bind(accepted.period.clone())
         .bind(accepted.version + 1)
         .bind(accepted.unit_id)
-        .bind(accepted.status.clone())
+        .bind(accepted.status.as_str())
         .bind(accepted.narrative.clone())
         .bind(author)
         .bind(at)
@@ -548,7 +541,7 @@ impl Store {
         file: &NewAttachment,
     ) -> Result<Attachment> {
         let report = self.report(report_id).await?;
-        state_of(&report)?.apply(ReportAction::Edit, false)?;
+        report.state.apply(ReportAction::Edit, false)?;
         let uploader = audit
             .actor_id
             .ok_or_else(|| DomainError::invalid("user", "附件须由用户上传"))?;

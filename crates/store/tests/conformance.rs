@@ -328,7 +328,7 @@ async fn story(url: &str) {
         .transition_report(&as_supervisor, report.id, ReportAction::Accept, None, false)
         .await
         .unwrap();
-    assert_eq!(accepted.state, "accepted");
+    assert_eq!(accepted.state, luoshi_domain::report::ReportState::Accepted);
     assert_eq!(accepted.actuals[0].value, 6.0);
     assert!(
         store

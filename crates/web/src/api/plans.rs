@@ -394,7 +394,7 @@ pub(crate) fn matches(task: &TaskWithLight, query: &TaskQuery) -> bool {
         && query
             .status
             .as_deref()
-            .is_none_or(|s| task.status.as_deref().unwrap_or("not_reported") == s)
+            .is_none_or(|s| task.status.map_or("not_reported", |t| t.as_str()) == s)
         && query.section.is_none_or(|s| t.section_id == Some(s))
         && query.q.as_deref().is_none_or(|q| {
             let text = format!(

@@ -5,6 +5,7 @@ use std::collections::HashMap;
 use askama::Template;
 use luoshi_domain::period::{Cycle, Period};
 use luoshi_domain::record::standing_reports;
+use luoshi_domain::report::ReportState;
 use luoshi_store::{Paging, ReportFilter};
 
 use crate::AppState;
@@ -110,8 +111,8 @@ pub(super) async fn my_tasks(state: &AppState, caller: &Caller) -> PageResult {
         .filter_map(|o| {
             let task = tasks.get(&o.task_id).filter(|t| leads(t))?;
             let written = match latest.get(&(o.task_id, o.period.as_str())) {
-                Some(r) if r.state == "returned" => "已退回",
-                Some(r) if r.state == "draft" => "草稿",
+                Some(r) if r.state == ReportState::Returned => "已退回",
+                Some(r) if r.state == ReportState::Draft => "草稿",
                 _ => "未填报",
             };
             Some(OwedLine {
@@ -127,7 +128,7 @@ pub(super) async fn my_tasks(state: &AppState, caller: &Caller) -> PageResult {
         .collect();
     let mut returned: Vec<ReturnedLine> = latest
         .values()
-        .filter(|r| r.state == "returned")
+        .filter(|r| r.state == ReportState::Returned)
         .filter_map(|r| {
             let task = tasks.get(&r.task_id)?;
             Some(ReturnedLine {

@@ -8,7 +8,7 @@ use axum::response::{IntoResponse, Redirect};
 use luoshi_domain::light::trim_number;
 use luoshi_domain::period::{Cycle, Period};
 use luoshi_domain::policy::TaskAction;
-use luoshi_domain::report::{ProgressStatus, ReportAction};
+use luoshi_domain::report::{ProgressStatus, ReportAction, ReportState};
 use luoshi_store::{ActualInput, Paging, Plan, ReportFilter, ReportInput};
 use serde::Deserialize;
 
@@ -140,8 +140,9 @@ async fn report_form(
             .collect(),
         status: existing
             .as_ref()
-            .map(|r| r.status.clone())
-            .unwrap_or_else(|| "in_progress".into()),
+            .map_or(ProgressStatus::InProgress, |r| r.status)
+            .as_str()
+            .to_string(),
         narrative: existing
             .as_ref()
             .map(|r| r.narrative.clone())
@@ -153,7 +154,7 @@ async fn report_form(
             .unwrap_or_default(),
         return_reason: existing
             .as_ref()
-            .filter(|r| r.state == "returned")
+            .filter(|r| r.state == ReportState::Returned)
             .and_then(|r| r.return_reason.clone()),
         error,
     })
@@ -244,7 +245,7 @@ pub(super) async fn report_submit(
         .organization(caller.actor.organization_id)
         .await?;
     let saved = match existing {
-        Some(report) if matches!(report.state.as_str(), "draft" | "returned") => {
+        Some(report) if matches!(report.state, ReportState::Draft | ReportState::Returned) => {
             state
                 .store
                 .update_report(&caller.audit, report.id, &input)

@@ -193,16 +193,16 @@ pub(super) async fn task_page(
                 .iter()
                 .map(|a| (a.id, a.file_name.clone(), file_size(a.size)))
                 .collect(),
-            reviewable: matches!(r.state.as_str(), "submitted" | "approved"),
-            awaiting_head: organization.head_review && r.state == "submitted",
-            state: ReportState::parse(&r.state).map(|s| s.zh()).unwrap_or(""),
-            status: luoshi_office::status_zh(Some(&r.status)),
+            reviewable: matches!(r.state, ReportState::Submitted | ReportState::Approved),
+            awaiting_head: organization.head_review && r.state == ReportState::Submitted,
+            state: r.state.zh(),
+            status: r.status.zh(),
             period: Period::parse(cycle, &r.period)
                 .map(|p| p.label_zh())
                 .unwrap_or(r.period),
             version: r.version,
             narrative: r.narrative,
-            return_reason: r.return_reason.filter(|_| r.state == "returned"),
+            return_reason: r.return_reason.filter(|_| r.state == ReportState::Returned),
         })
         .collect();
     let lead_ids = item.task.lead_unit_ids();
@@ -332,9 +332,7 @@ pub(super) async fn task_page(
 /// Per target, the actuals a chart draws: the latest delivered version of each period's
 /// report, at the month its period ends.
 fn chart_actuals(reports: &[luoshi_store::Report], cycle: Cycle) -> HashMap<i64, Vec<(u32, f64)>> {
-    let delivered = reports
-        .iter()
-        .filter(|r| ReportState::parse(&r.state).is_ok_and(ReportState::is_delivered));
+    let delivered = reports.iter().filter(|r| r.state.is_delivered());
     let mut actuals: HashMap<i64, Vec<(u32, f64)>> = HashMap::new();
     for report in standing_reports(delivered).values() {
         let Ok(period) = Period::parse(cycle, &report.period) else {
