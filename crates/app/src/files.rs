@@ -2,10 +2,9 @@
 //! store, once, and the office crate renders it.
 
 use chrono::NaiveDate;
-use luoshi_domain::period::Cycle;
 use luoshi_domain::policy::{Action, Actor, decide};
 use luoshi_office::{Book, ExportKind};
-use luoshi_store::{NoticeFilter, Paging, ReportFilter, Store, StoreError};
+use luoshi_store::{NoticeFilter, Paging, ReportFilter, Store};
 
 use crate::error::{Result, check};
 use crate::plans;
@@ -19,7 +18,7 @@ pub async fn gather(
 ) -> Result<Book> {
     let organization = store.organization(organization_id).await?;
     let plan = store.plan(organization_id, plan_id).await?;
-    let cycle = Cycle::parse(&plan.cycle).map_err(StoreError::from)?;
+    let cycle = plan.cycle;
     let sections = store.sections(plan.id).await?;
     let tasks = store
         .tasks_with_lights(&plan, &organization.light_rules, today)

@@ -259,7 +259,7 @@ async fn drafts_are_seen_only_by_those_who_manage_plans() {
     let managed = plans::managed(&bureau.store, &admin.actor, bureau.draft.id)
         .await
         .unwrap();
-    assert_eq!(managed.status, "draft");
+    assert_eq!(managed.status, PlanStatus::Draft);
     let refused = plans::managed(&bureau.store, &reporter.actor, bureau.published.id).await;
     assert!(matches!(refused, Err(AppError::Forbidden)), "{refused:?}");
 }

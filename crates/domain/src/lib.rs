@@ -11,6 +11,34 @@
 //! - [`import`]: an extracted plan document turned into a draft plan.
 //! - [`record`]: the records every layer reads (plans, tasks, reports, the board's figures).
 
+/// The text a stored or sent enum is written as, its Chinese name, and the parse back
+/// that refuses anything else.
+macro_rules! text_enum {
+    ($ty:ident { $($variant:ident => $text:literal / $zh:literal),* $(,)? }) => {
+        impl $ty {
+            pub const ALL: &'static [$ty] = &[$($ty::$variant),*];
+
+            pub fn as_str(self) -> &'static str {
+                match self { $($ty::$variant => $text),* }
+            }
+
+            pub fn zh(self) -> &'static str {
+                match self { $($ty::$variant => $zh),* }
+            }
+
+            pub fn parse(text: &str) -> Result<$ty, $crate::DomainError> {
+                match text {
+                    $($text => Ok($ty::$variant),)*
+                    _ => Err($crate::DomainError::invalid(
+                        stringify!($ty),
+                        format!("未知取值“{text}”"),
+                    )),
+                }
+            }
+        }
+    };
+}
+
 pub mod error;
 pub mod import;
 pub mod light;

@@ -83,6 +83,21 @@ pub struct User {
     pub created_at: i64,
 }
 
+/// Where a plan stands: a draft under review, or published and tracked.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum PlanStatus {
+    /// 草稿: imported, being reviewed and corrected.
+    Draft,
+    /// 已发布: tasks are assigned and reported on.
+    Published,
+}
+
+text_enum!(PlanStatus {
+    Draft => "draft" / "草稿",
+    Published => "published" / "已发布",
+});
+
 #[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
 pub struct Plan {
     pub id: i64,
@@ -91,9 +106,9 @@ pub struct Plan {
     pub year: i32,
     pub doc_number: Option<String>,
     /// `draft` or `published`.
-    pub status: String,
+    pub status: PlanStatus,
     /// `monthly`, `quarterly` or `semi_monthly`.
-    pub cycle: String,
+    pub cycle: Cycle,
     /// Day of the period's last month the report is due.
     pub due_day: i64,
     /// Bumped by every edit after publication; each bump has a snapshot.

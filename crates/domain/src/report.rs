@@ -51,32 +51,6 @@ pub enum ReportAction {
     Return,
 }
 
-macro_rules! text_enum {
-    ($ty:ident { $($variant:ident => $text:literal / $zh:literal),* $(,)? }) => {
-        impl $ty {
-            pub const ALL: &'static [$ty] = &[$($ty::$variant),*];
-
-            pub fn as_str(self) -> &'static str {
-                match self { $($ty::$variant => $text),* }
-            }
-
-            pub fn zh(self) -> &'static str {
-                match self { $($ty::$variant => $zh),* }
-            }
-
-            pub fn parse(text: &str) -> Result<$ty, DomainError> {
-                match text {
-                    $($text => Ok($ty::$variant),)*
-                    _ => Err(DomainError::invalid(
-                        stringify!($ty),
-                        format!("未知取值“{text}”"),
-                    )),
-                }
-            }
-        }
-    };
-}
-
 text_enum!(ReportState {
     Draft => "draft" / "草稿",
     Submitted => "submitted" / "已提交",

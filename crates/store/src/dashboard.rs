@@ -11,6 +11,7 @@ use luoshi_domain::period::{Cycle, Period};
 use luoshi_domain::report::{ProgressStatus, ReportState};
 use luoshi_domain::trajectory::{Direction, Trajectory};
 
+use crate::PlanStatus;
 use crate::audit::record;
 use crate::{
     Audit, Dashboard, LightCounts, OwedReport, Plan, PublicPeriod, PublicTarget, PublicTask,
@@ -229,7 +230,7 @@ impl Store {
         today: NaiveDate,
     ) -> Result<Vec<TaskWithLight>> {
         let facts = self.plan_facts(plan).await?;
-        let cycle = Cycle::parse(&plan.cycle)?;
+        let cycle = plan.cycle;
         Ok(facts
             .tasks
             .iter()
@@ -262,11 +263,11 @@ impl Store {
     /// The reports a plan's tasks still owe on `today`, late ones first, for the units that
     /// must write them (我的任务: 待报送 and 逾期未报).
     pub async fn owed_reports(&self, plan: &Plan, today: NaiveDate) -> Result<Vec<OwedReport>> {
-        if plan.status != "published" {
+        if plan.status != PlanStatus::Published {
             return Ok(Vec::new());
         }
         let facts = self.plan_facts(plan).await?;
-        let cycle = Cycle::parse(&plan.cycle)?;
+        let cycle = plan.cycle;
         let mut owed: Vec<OwedReport> = facts
             .tasks
             .iter()
@@ -294,7 +295,7 @@ impl Store {
         today: NaiveDate,
     ) -> Result<Dashboard> {
         let facts = self.plan_facts(plan).await?;
-        let cycle = Cycle::parse(&plan.cycle)?;
+        let cycle = plan.cycle;
         let current = Period::containing(cycle, today);
         let sections = self.sections(plan.id).await?;
         let mut by_light = LightCounts::default();
@@ -369,7 +370,7 @@ impl Store {
                 figures.tasks += 1;
                 figures.lights.add(light.color);
                 figures.missing_reports += task_facts.missing_reports.len() as i64;
-                if !reported_now && !finished && plan.status == "published" {
+                if !reported_now && !finished && plan.status == PlanStatus::Published {
                     owing
                         .entry(unit_id)
                         .or_insert_with(|| UnitOwing {
@@ -416,10 +417,10 @@ impl Store {
         rules: &LightRules,
         today: NaiveDate,
     ) -> Result<PublicPeriod> {
-        if plan.status != "published" {
+        if plan.status != PlanStatus::Published {
             return Err(StoreError::Conflict("计划尚未发布，不能公开进展".into()));
         }
-        let cycle = Cycle::parse(&plan.cycle)?;
+        let cycle = plan.cycle;
         let period = Period::parse(cycle, period)?;
         let facts = self.plan_facts(plan).await?;
         let sections = self.sections(plan.id).await?;

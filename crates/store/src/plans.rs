@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 use sqlx::AnyConnection;
 use utoipa::ToSchema;
 
+use crate::PlanStatus;
 use crate::audit::record;
 use crate::decode::{Row, records};
 use crate::sql::Sql;
@@ -154,8 +155,10 @@ impl TryFrom<PlanRow> for Plan {
             title: row.title,
             year: i32::try_from(row.year).map_err(|e| StoreError::Corrupt(e.to_string()))?,
             doc_number: row.doc_number,
-            status: row.status,
-            cycle: row.cycle,
+            status: PlanStatus::parse(&row.status)
+                .map_err(|e| StoreError::Corrupt(format!("plan {}: {e}", row.id)))?,
+            cycle: Cycle::parse(&row.cycle)
+                .map_err(|e| StoreError::Corrupt(format!("plan {}: {e}", row.id)))?,
             due_day: row.due_day,
             version: row.version,
             source_name: row.source_name,
@@ -447,7 +450,7 @@ impl Store {
         source: &ImportSource,
     ) -> Result<Plan> {
         let before = self.plan(organization_id, plan_id).await?;
-        if before.status != "draft" {
+        if before.status != PlanStatus::Draft {
             return Err(StoreError::Conflict(
                 "已发布的计划不能整体替换，请在审核页面逐项修改".into(),
             ));
@@ -719,7 +722,7 @@ impl Store {
             after.doc_number = Some(number.clone()).filter(|n| !n.is_empty());
         }
         if let Some(cycle) = patch.cycle {
-            after.cycle = cycle.as_str().to_string();
+            after.cycle = cycle;
         }
         if let Some(due_day) = patch.due_day {
             check_due_day(due_day)?;
@@ -734,7 +737,7 @@ impl Store {
             .bind(after.title.clone())
             .bind(i64::from(after.year))
             .bind(after.doc_number.clone())
-            .bind(after.cycle.clone())
+            .bind(after.cycle.as_str())
             .bind(after.due_day)
             .bind(after.reporting_start.clone())
             .bind(id)
@@ -768,7 +771,7 @@ impl Store {
         today: chrono::NaiveDate,
     ) -> Result<Plan> {
         let plan = self.plan(organization_id, id).await?;
-        if plan.status == "published" {
+        if plan.status == PlanStatus::Published {
             return Err(StoreError::Conflict("该计划已发布".into()));
         }
         let unmatched = self.unmatched_unit_names(id).await?;
@@ -815,7 +818,7 @@ impl Store {
         )
         .await?;
         let published = Plan {
-            status: "published".into(),
+            status: PlanStatus::Published,
             ..plan
         };
         self.bump_version(&mut tx, &published, audit, "发布")
@@ -856,7 +859,7 @@ impl Store {
         audit: &Audit,
         note: &str,
     ) -> Result<()> {
-        if plan.status == "published" {
+        if plan.status == PlanStatus::Published {
             self.bump_version(conn, plan, audit, note).await?;
         }
         Ok(())

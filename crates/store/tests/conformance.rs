@@ -149,7 +149,7 @@ async fn story(url: &str) {
         .import_plan(&cli, org.id, &draft, &source)
         .await
         .unwrap();
-    assert_eq!(plan.status, "draft");
+    assert_eq!(plan.status, PlanStatus::Draft);
     let tasks = store.plan_tasks(plan.id).await.unwrap();
     assert_eq!(tasks.len(), 3);
     assert_eq!(tasks[0].lead_unit_ids(), vec![basic.id]);

@@ -75,7 +75,7 @@ pub(super) async fn my_tasks(state: &AppState, caller: &Caller) -> PageResult {
         let mut visible = visible_tasks(state, caller, &plan).await?;
         sort_tasks(&mut visible, Some("light"))?;
         rows.extend(visible.iter().map(task_row));
-        let cycle = Cycle::parse(&plan.cycle).unwrap_or(Cycle::Monthly);
+        let cycle = plan.cycle;
         for item in visible {
             cycles.insert(item.task.id, cycle);
             tasks.insert(item.task.id, item.task);

@@ -5,7 +5,7 @@ use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::IntoResponse;
 use luoshi_domain::light::LightColor;
-use luoshi_domain::period::{Cycle, Period};
+use luoshi_domain::period::Period;
 use luoshi_store::{Plan, PublicPeriod};
 
 use crate::AppState;
@@ -24,7 +24,7 @@ struct PublicIndex {
 }
 
 pub(super) fn period_label(plan: &Plan, key: &str) -> String {
-    Period::parse(Cycle::parse(&plan.cycle).unwrap_or(Cycle::Monthly), key)
+    Period::parse(plan.cycle, key)
         .map(|p| p.label_zh())
         .unwrap_or_else(|_| key.to_string())
 }

@@ -6,7 +6,7 @@ use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect};
 use luoshi_domain::light::trim_number;
-use luoshi_domain::period::{Cycle, Period};
+use luoshi_domain::period::Period;
 use luoshi_domain::policy::TaskAction;
 use luoshi_domain::report::{ProgressStatus, ReportAction, ReportState};
 use luoshi_store::{ActualInput, Paging, Plan, ReportFilter, ReportInput};
@@ -56,7 +56,7 @@ pub(super) fn report_periods(
     plan: &Plan,
     today: chrono::NaiveDate,
 ) -> (Vec<(String, String)>, String) {
-    let cycle = Cycle::parse(&plan.cycle).unwrap_or(Cycle::Monthly);
+    let cycle = plan.cycle;
     let mut periods: Vec<Period> = luoshi_store::owed_periods(plan, cycle, today);
     if periods.is_empty() {
         periods = Period::of_year(cycle, plan.year);

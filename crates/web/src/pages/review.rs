@@ -8,6 +8,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use luoshi_domain::light::trim_number;
 use luoshi_domain::period::Cycle;
 use luoshi_domain::policy::{Action, decide};
+use luoshi_domain::record::PlanStatus;
 use luoshi_store::{Paging, Plan};
 use serde::Deserialize;
 

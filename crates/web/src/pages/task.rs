@@ -8,6 +8,7 @@ use chrono::Datelike;
 use luoshi_domain::light::trim_number;
 use luoshi_domain::period::{Cycle, Period, china_time};
 use luoshi_domain::policy::{Action, TaskAction, decide};
+use luoshi_domain::record::PlanStatus;
 use luoshi_domain::record::standing_reports;
 use luoshi_domain::report::ReportState;
 use luoshi_store::{HistoryScope, NoticeFilter, Paging, Plan, ReportFilter, TaskWithLight};
@@ -175,7 +176,7 @@ pub(super) async fn task_page(
         task_id: Some(id),
         ..Default::default()
     };
-    let cycle = Cycle::parse(&plan.cycle).unwrap_or(Cycle::Monthly);
+    let cycle = plan.cycle;
     let stored_reports = state.store.reports(&filter, Paging::all()).await?.items;
     let charts = chart_actuals(&stored_reports, cycle);
     let charts = item
@@ -268,8 +269,8 @@ pub(super) async fn task_page(
         )
         .await?;
     let scope = notice_scope;
-    let can_report =
-        decide(&caller.actor, Action::WriteReport(scope)).allowed() && plan.status == "published";
+    let can_report = decide(&caller.actor, Action::WriteReport(scope)).allowed()
+        && plan.status == PlanStatus::Published;
     let can_review = decide(&caller.actor, Action::ReviewReport(scope)).allowed();
     Ok(render(&TaskPage {
         layout: Layout::of(
