@@ -260,6 +260,24 @@ pub struct Contribution {
     pub created_at: i64,
 }
 
+/// Where a supervision notice (督办单) stands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum NoticeState {
+    /// 待回复: issued, the unit has not answered.
+    Open,
+    /// 已回复: answered, the supervisor has not closed it.
+    Answered,
+    /// 已办结.
+    Closed,
+}
+
+text_enum!(NoticeState {
+    Open => "open" / "待回复",
+    Answered => "answered" / "已回复",
+    Closed => "closed" / "已办结",
+});
+
 #[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
 pub struct Notice {
     pub id: i64,
@@ -269,7 +287,7 @@ pub struct Notice {
     /// `YYYY-MM-DD` by which the unit must answer.
     pub response_due: String,
     /// `open`, `answered` or `closed`.
-    pub state: String,
+    pub state: NoticeState,
     pub issued_by: i64,
     pub issued_at: i64,
     pub response: Option<String>,

@@ -4,21 +4,35 @@
 use sqlx::any::AnyRow;
 use sqlx::{FromRow, Row as _};
 
-use crate::{Actual, Attachment, AuditEntry, Comment, Contribution, Milestone, Notice, Section};
+use crate::{
+    Actual, Attachment, AuditEntry, Comment, Contribution, Milestone, Notice, NoticeState, Section,
+};
 
 /// A record read from a row; `query_as` decodes into it and the store hands out `.0`.
 pub(crate) struct Row<T>(pub T);
 
-/// Reads each named column into the field of the same name.
+/// Reads each named column into the field of the same name; a field written `name as Type`
+/// holds a text enum, parsed so that an unknown stored value is refused, not passed on.
 macro_rules! decode {
-    ($record:ident { $($field:ident),* $(,)? }) => {
+    ($record:ident { $($field:ident $(as $kind:ty)?),* $(,)? }) => {
         impl<'r> FromRow<'r, AnyRow> for Row<$record> {
             fn from_row(row: &'r AnyRow) -> sqlx::Result<Self> {
                 Ok(Row($record {
-                    $($field: row.try_get(stringify!($field))?,)*
+                    $($field: decode!(@column row, $field $(, $kind)?),)*
                 }))
             }
         }
+    };
+    (@column $row:ident, $field:ident) => {
+        $row.try_get(stringify!($field))?
+    };
+    (@column $row:ident, $field:ident, $kind:ty) => {
+        <$kind>::parse(&$row.try_get::<String, _>(stringify!($field))?).map_err(|error| {
+            sqlx::Error::ColumnDecode {
+                index: stringify!($field).into(),
+                source: Box::new(error),
+            }
+        })?
     };
 }
 
@@ -67,7 +81,7 @@ decode!(Notice {
     unit_id,
     reason,
     response_due,
-    state,
+    state as NoticeState,
     issued_by,
     issued_at,
     response,

@@ -427,7 +427,7 @@ async fn story(url: &str) {
         .await
         .unwrap();
     let closed = store.close_notice(&as_supervisor, notice.id).await.unwrap();
-    assert_eq!(closed.state, "closed");
+    assert_eq!(closed.state, luoshi_domain::record::NoticeState::Closed);
     assert!(store.close_notice(&as_supervisor, notice.id).await.is_err());
     store
         .add_comment(&as_supervisor, tasks[0].id, Some(report.id), "请加快")

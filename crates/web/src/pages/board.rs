@@ -6,6 +6,7 @@ use askama::Template;
 use axum::extract::{Query, State};
 use luoshi_domain::period::china_time;
 use luoshi_domain::policy::{Action, decide};
+use luoshi_domain::record::NoticeState;
 use luoshi_store::{Dashboard, HistoryScope, NoticeFilter, Paging, Plan};
 use serde::Deserialize;
 
@@ -17,7 +18,7 @@ use super::frame::{Layout, PageError, PageResult, Viewer, home_crumb, render};
 use super::my_tasks::my_tasks;
 use super::report::report_periods;
 use super::review::drafts_of;
-use super::rows::{TaskRow, notice_state_zh, task_title, unit_name_of, user_names};
+use super::rows::{TaskRow, task_title, unit_name_of, user_names};
 use super::task::{TargetView, target_view};
 
 #[derive(Template)]
@@ -70,15 +71,15 @@ pub(super) async fn open_notices(
         .await?
         .items
         .into_iter()
-        .filter(|n| n.state != "closed")
+        .filter(|n| n.state != NoticeState::Closed)
         .filter_map(|n| {
             let task = tasks.get(&n.task_id)?;
             Some(NoticeLine {
                 task_id: task.id,
                 task: task_title(task),
                 unit: unit_name_of(task, n.unit_id),
-                late: n.state == "open" && n.response_due < today,
-                state: notice_state_zh(&n.state),
+                late: n.state == NoticeState::Open && n.response_due < today,
+                state: n.state.zh(),
                 reason: n.reason,
                 response_due: n.response_due,
             })

@@ -58,14 +58,6 @@ pub(super) fn task_row(item: &TaskWithLight) -> TaskRow {
     }
 }
 
-pub(super) fn notice_state_zh(state: &str) -> &'static str {
-    match state {
-        "open" => "待回复",
-        "answered" => "已回复",
-        _ => "已办结",
-    }
-}
-
 /// A task as lists that span sections name it: "3. 补充教师".
 pub(super) fn task_title(task: &luoshi_store::Task) -> String {
     format!("{}. {}", task.number, task.heading)

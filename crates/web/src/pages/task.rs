@@ -8,6 +8,7 @@ use chrono::Datelike;
 use luoshi_domain::light::trim_number;
 use luoshi_domain::period::{Cycle, Period, china_time};
 use luoshi_domain::policy::{Action, TaskAction, decide};
+use luoshi_domain::record::NoticeState;
 use luoshi_domain::record::PlanStatus;
 use luoshi_domain::record::standing_reports;
 use luoshi_domain::report::ReportState;
@@ -22,7 +23,7 @@ use crate::error::ApiError;
 use crate::history::{self, HistoryLine};
 
 use super::frame::{Layout, PageError, PageResult, Viewer, home_crumb, render};
-use super::rows::{notice_state_zh, unit_name_of, unit_names, user_names};
+use super::rows::{unit_name_of, unit_names, user_names};
 
 /// A target's figures for people, with the proportions its bar is drawn from.
 pub(super) struct TargetView {
@@ -227,7 +228,7 @@ pub(super) async fn task_page(
         .map(|n| NoticeRow {
             id: n.id,
             unit: unit_name_of(&item.task, n.unit_id),
-            can_answer: n.state != "closed"
+            can_answer: n.state != NoticeState::Closed
                 && decide(
                     &caller.actor,
                     Action::AnswerNotice {
@@ -236,9 +237,9 @@ pub(super) async fn task_page(
                     },
                 )
                 .allowed(),
-            can_close: n.state != "closed"
+            can_close: n.state != NoticeState::Closed
                 && decide(&caller.actor, Action::Supervise(notice_scope)).allowed(),
-            state: notice_state_zh(&n.state),
+            state: n.state.zh(),
             reason: n.reason,
             response_due: n.response_due,
             response: n.response.unwrap_or_default(),
