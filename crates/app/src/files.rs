@@ -3,7 +3,9 @@
 
 use chrono::NaiveDate;
 use luoshi_domain::policy::{Action, Actor, decide};
-use luoshi_office::{Book, ExportKind};
+use luoshi_office::Book;
+
+pub use luoshi_office::ExportKind;
 use luoshi_store::{NoticeFilter, Paging, ReportFilter, Store};
 
 use crate::error::{Result, check};

@@ -8,13 +8,22 @@
 //! - [`plans`]: which plans a caller may see and manage.
 //! - [`tasks`]: which tasks a caller may know of, and every action on one decided against
 //!   its scope.
-//! - [`reports`]: the report workflow: who may submit, approve, accept or return.
+//! - [`plan_editing`]: a plan's review and revision: settings, sections, tasks, targets,
+//!   milestones, unit names, publishing.
+//! - [`board`]: what people look at: plan and task lists with lights, filtered and
+//!   sorted, a unit's own tasks, the dashboard, the public period.
+//! - [`reports`]: the report workflow: writing, evidence, co-units' contributions, and who
+//!   may submit, approve, accept or return.
+//! - [`notices`]: supervision notices and comments on tasks.
 //! - [`files`]: the files a plan is exported as (a [`files::Book`] gathered, then rendered).
 //! - [`plan_files`]: a published plan or a decomposition table imported as a draft.
 
 pub mod admin;
+pub mod board;
 pub mod error;
 pub mod files;
+pub mod notices;
+pub mod plan_editing;
 pub mod plan_files;
 pub mod plans;
 pub mod reports;

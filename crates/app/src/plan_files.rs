@@ -5,7 +5,21 @@ use luoshi_domain::policy::{Action, Actor, decide};
 use luoshi_office::PlanFile;
 use luoshi_store::{Audit, ImportSource, Plan, Store};
 
-use crate::error::{Result, check};
+use crate::error::{AppError, Result, check};
+
+/// Reads an uploaded plan of any supported kind (a document, or a decomposition workbook
+/// when the name ends in .xlsx); the error names the file and the reason, in Chinese.
+pub fn read(
+    actor: &Actor,
+    file_name: &str,
+    bytes: &[u8],
+    max_bytes: u64,
+    year: i32,
+) -> Result<PlanFile> {
+    check(decide(actor, Action::ManagePlans), "计划")?;
+    luoshi_office::read_plan_file(file_name, bytes, max_bytes, year)
+        .map_err(|error| AppError::Unreadable(error.to_string()))
+}
 
 /// A plan file stored as a draft.
 #[derive(Clone, Debug)]

@@ -4,8 +4,9 @@
 
 use chrono::NaiveDate;
 use luoshi_app::AppError;
+use luoshi_app::board::{self, StatusFilter, TaskFilter, TaskOrder};
 use luoshi_app::files::{ExportRequest, export};
-use luoshi_app::{admin, plans, reports};
+use luoshi_app::{admin, notices, plan_editing, plans, reports};
 use luoshi_domain::import::draft_from;
 use luoshi_domain::password;
 use luoshi_domain::policy::Actor;
@@ -454,6 +455,339 @@ async fn administrators_of_one_bureau_cannot_reach_another_bureaus_users() {
 }
 
 /// The password hash the store keeps for `user`.
+fn narrative(text: &str) -> ReportInput {
+    ReportInput {
+        status: Some(ProgressStatus::InProgress),
+        narrative: Some(text.into()),
+        actuals: None,
+    }
+}
+
+#[tokio::test]
+async fn the_report_form_rewrites_its_draft_and_refuses_a_submitted_period() {
+    let bureau = Bureau::new().await;
+    let reporter = bureau.person("r", Role::Reporter, vec![1]).await;
+    let (store, actor, audit) = (&bureau.store, &reporter.actor, &reporter.audit);
+    let task = bureau.tasks[0].id;
+    let first = reports::save_for_period(store, actor, audit, task, "2026-05", &narrative("开工"))
+        .await
+        .unwrap();
+    assert_eq!(first.state, ReportState::Draft);
+    assert_eq!(
+        first.unit_id,
+        Some(1),
+        "written for the reporter's lead unit"
+    );
+    let again = reports::save_for_period(store, actor, audit, task, "2026-05", &narrative("竣工"))
+        .await
+        .unwrap();
+    assert_eq!(
+        again.id, first.id,
+        "the period's draft is rewritten, not doubled"
+    );
+    assert_eq!(again.narrative, "竣工");
+    bureau
+        .step(&reporter, first.id, ReportAction::Submit, None)
+        .await
+        .unwrap();
+    let refused =
+        reports::save_for_period(store, actor, audit, task, "2026-05", &narrative("再改")).await;
+    assert!(
+        matches!(refused, Err(AppError::Store(StoreError::Conflict(_)))),
+        "{refused:?}"
+    );
+    let other_unit = reports::save_for_period(
+        store,
+        actor,
+        audit,
+        bureau.tasks[1].id,
+        "2026-05",
+        &narrative("越权"),
+    )
+    .await;
+    assert!(
+        matches!(other_unit, Err(AppError::NotFound(_))),
+        "{other_unit:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_notice_goes_to_the_tasks_units_and_is_answered_by_the_unit_it_names() {
+    let bureau = Bureau::new().await;
+    let supervisor = bureau.person("s", Role::Supervisor, vec![]).await;
+    let own = bureau.person("r", Role::Reporter, vec![1]).await;
+    let stranger = bureau.person("x", Role::Reporter, vec![2]).await;
+    let store = &bureau.store;
+    let task = bureau.tasks[0].id;
+    let to = |unit_id| NewNotice {
+        unit_id,
+        reason: "进度滞后".into(),
+        response_due: "2026-06-10".into(),
+    };
+    let misaddressed =
+        notices::issue(store, &supervisor.actor, &supervisor.audit, task, &to(2)).await;
+    assert!(
+        matches!(
+            misaddressed,
+            Err(AppError::Invalid {
+                field: "unit_id",
+                ..
+            })
+        ),
+        "{misaddressed:?}"
+    );
+    let refused = notices::issue(store, &own.actor, &own.audit, task, &to(1)).await;
+    assert!(matches!(refused, Err(AppError::Forbidden)), "{refused:?}");
+    let notice = notices::issue(store, &supervisor.actor, &supervisor.audit, task, &to(1))
+        .await
+        .unwrap();
+
+    let unseen = notices::list(store, &stranger.actor, None, None, Paging::all())
+        .await
+        .unwrap();
+    assert_eq!(unseen.total, 0, "a unit sees only notices addressed to it");
+    let hidden =
+        notices::answer(store, &stranger.actor, &stranger.audit, notice.id, "已整改").await;
+    assert!(
+        matches!(hidden, Err(AppError::NotFound("督办单"))),
+        "{hidden:?}"
+    );
+    let answered = notices::answer(store, &own.actor, &own.audit, notice.id, "已整改")
+        .await
+        .unwrap();
+    assert_eq!(answered.state, NoticeState::Answered);
+    let refused = notices::close(store, &own.actor, &own.audit, notice.id).await;
+    assert!(matches!(refused, Err(AppError::Forbidden)), "{refused:?}");
+    let closed = notices::close(store, &supervisor.actor, &supervisor.audit, notice.id)
+        .await
+        .unwrap();
+    assert_eq!(closed.state, NoticeState::Closed);
+    let open = notices::list(
+        store,
+        &own.actor,
+        None,
+        Some(NoticeState::Open),
+        Paging::all(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(open.total, 0);
+}
+
+#[tokio::test]
+async fn plan_edits_are_for_plan_managers_and_name_what_is_wrong() {
+    let bureau = Bureau::new().await;
+    let supervisor = bureau.person("s", Role::Supervisor, vec![]).await;
+    let reporter = bureau.person("r", Role::Reporter, vec![1]).await;
+    let (store, actor, audit) = (&bureau.store, &supervisor.actor, &supervisor.audit);
+    let tasks = store.plan_tasks(bureau.draft.id).await.unwrap();
+
+    let input = TaskInput {
+        heading: Some("扩大普惠性学前教育资源".into()),
+        ..Default::default()
+    };
+    let refused =
+        plan_editing::update_task(store, &reporter.actor, &reporter.audit, tasks[0].id, &input)
+            .await;
+    assert!(matches!(refused, Err(AppError::Forbidden)), "{refused:?}");
+    let edited = plan_editing::update_task(store, actor, audit, tasks[0].id, &input)
+        .await
+        .unwrap();
+    assert_eq!(edited.heading, "扩大普惠性学前教育资源");
+
+    let unknown = plan_editing::units_named(store, actor, &["宣传科".into()], "牵头单位").await;
+    match unknown {
+        Err(AppError::Invalid { field, message }) => {
+            assert_eq!(field, "牵头单位");
+            assert!(message.contains("宣传科"), "{message}");
+        }
+        other => panic!("an unknown unit name is refused: {other:?}"),
+    }
+    let named = plan_editing::units_named(store, actor, &["人事科".into()], "牵头单位")
+        .await
+        .unwrap();
+    assert_eq!(named, vec![2]);
+
+    let first =
+        plan_editing::merge_into_previous(store, actor, audit, bureau.draft.id, tasks[0].id).await;
+    assert!(matches!(first, Err(AppError::Invalid { .. })), "{first:?}");
+    let merged =
+        plan_editing::merge_into_previous(store, actor, audit, bureau.draft.id, tasks[1].id)
+            .await
+            .unwrap();
+    assert_eq!(merged.id, tasks[0].id);
+    assert_eq!(store.plan_tasks(bureau.draft.id).await.unwrap().len(), 1);
+    let nothing =
+        plan_editing::merge_tasks(store, actor, audit, bureau.draft.id, tasks[0].id, &[]).await;
+    assert!(
+        matches!(
+            nothing,
+            Err(AppError::Invalid {
+                field: "others",
+                ..
+            })
+        ),
+        "{nothing:?}"
+    );
+}
+
+#[tokio::test]
+async fn task_lists_keep_what_the_filter_asks_in_the_order_asked() {
+    let bureau = Bureau::new().await;
+    let supervisor = bureau.person("s", Role::Supervisor, vec![]).await;
+    let reporter = bureau.person("r", Role::Reporter, vec![1]).await;
+    let store = &bureau.store;
+    let plan = bureau.published.id;
+    let today = date(6, 30);
+    let list = |actor: Actor, filter: TaskFilter, order: TaskOrder| async move {
+        let (_, tasks) = board::plan_tasks(store, &actor, plan, &filter, order, today)
+            .await
+            .unwrap();
+        tasks.into_iter().map(|t| t.task.number).collect::<Vec<_>>()
+    };
+    let everything = list(
+        supervisor.actor.clone(),
+        TaskFilter::default(),
+        TaskOrder::Number,
+    )
+    .await;
+    assert_eq!(everything, vec![1, 2]);
+    let of_unit = TaskFilter {
+        unit: Some(2),
+        ..Default::default()
+    };
+    assert_eq!(
+        list(supervisor.actor.clone(), of_unit, TaskOrder::Number).await,
+        vec![2]
+    );
+    let words = TaskFilter {
+        words: Some("招聘 教师".into()),
+        ..Default::default()
+    };
+    assert_eq!(
+        list(supervisor.actor.clone(), words, TaskOrder::Number).await,
+        vec![2]
+    );
+    assert_eq!(
+        list(
+            reporter.actor.clone(),
+            TaskFilter::default(),
+            TaskOrder::Light
+        )
+        .await,
+        vec![1],
+        "a reporter lists only its unit's tasks"
+    );
+
+    let draft = reports::save_for_period(
+        store,
+        &reporter.actor,
+        &reporter.audit,
+        bureau.tasks[0].id,
+        "2026-05",
+        &narrative("开工"),
+    )
+    .await
+    .unwrap();
+    bureau
+        .step(&reporter, draft.id, ReportAction::Submit, None)
+        .await
+        .unwrap();
+    let not_reported = TaskFilter {
+        status: Some(StatusFilter::NotReported),
+        ..Default::default()
+    };
+    assert_eq!(
+        list(supervisor.actor.clone(), not_reported, TaskOrder::Number).await,
+        vec![2],
+        "task 1 has a report delivered"
+    );
+
+    let bad_sort = TaskOrder::parse("priority");
+    assert!(
+        matches!(bad_sort, Err(AppError::Invalid { field: "sort", .. })),
+        "{bad_sort:?}"
+    );
+    let bad_status = StatusFilter::parse("finished");
+    assert!(
+        matches!(
+            bad_status,
+            Err(AppError::Invalid {
+                field: "status",
+                ..
+            })
+        ),
+        "{bad_status:?}"
+    );
+    assert_eq!(
+        StatusFilter::parse("done").unwrap(),
+        StatusFilter::Reported(ProgressStatus::Done)
+    );
+}
+
+#[tokio::test]
+async fn a_units_work_lists_what_it_owes_with_what_is_written() {
+    let bureau = Bureau::new().await;
+    let reporter = bureau.person("r", Role::Reporter, vec![1]).await;
+    let store = &bureau.store;
+    let today = date(7, 20);
+    let work = board::unit_work(store, &reporter.actor, today)
+        .await
+        .unwrap();
+    assert_eq!(work.plans.len(), 1);
+    assert!(!work.owed.is_empty(), "a month has passed its due day");
+    assert!(
+        work.owed
+            .iter()
+            .all(|o| o.report.task_id == bureau.tasks[0].id)
+    );
+    assert!(work.owed.iter().all(|o| o.written.is_none()));
+    let period = work.owed[0].report.period.clone();
+
+    let report = reports::save_for_period(
+        store,
+        &reporter.actor,
+        &reporter.audit,
+        bureau.tasks[0].id,
+        &period,
+        &narrative("开工"),
+    )
+    .await
+    .unwrap();
+    let work = board::unit_work(store, &reporter.actor, today)
+        .await
+        .unwrap();
+    let owed = work
+        .owed
+        .iter()
+        .find(|o| o.report.period == period)
+        .unwrap();
+    assert_eq!(owed.written, Some(ReportState::Draft));
+
+    bureau
+        .step(&reporter, report.id, ReportAction::Submit, None)
+        .await
+        .unwrap();
+    let supervisor = bureau.person("s", Role::Supervisor, vec![]).await;
+    bureau
+        .step(
+            &supervisor,
+            report.id,
+            ReportAction::Return,
+            Some("请补充佐证"),
+        )
+        .await
+        .unwrap();
+    let work = board::unit_work(store, &reporter.actor, today)
+        .await
+        .unwrap();
+    assert_eq!(work.returned.len(), 1);
+    assert_eq!(
+        work.returned[0].return_reason.as_deref(),
+        Some("请补充佐证")
+    );
+}
+
 async fn stored_hash(store: &Store, user: i64) -> String {
     let username = store.user(user).await.unwrap().username;
     store

@@ -67,6 +67,14 @@ text_enum!(ProgressStatus {
     Blocked => "blocked" / "受阻",
 });
 
+impl ProgressStatus {
+    /// The status as people read it in lists and files, where a task without a report
+    /// shows 未报送.
+    pub fn zh_or_unreported(status: Option<ProgressStatus>) -> &'static str {
+        status.map_or("未报送", ProgressStatus::zh)
+    }
+}
+
 text_enum!(ReportAction {
     Edit => "edit" / "修改",
     Submit => "submit" / "提交",

@@ -10,9 +10,9 @@ use docx_rs::{
     RunFonts, SpecialIndentType, Table, TableCell, TableRow, WidthType,
 };
 use luoshi_domain::light::{LightColor, trim_number};
-use luoshi_domain::report::ReportState;
+use luoshi_domain::report::{ProgressStatus, ReportState};
 
-use crate::{Book, OfficeError, Result, chinese_number, status_zh};
+use crate::{Book, OfficeError, Result, chinese_number};
 
 const TITLE_FONT: &str = "方正小标宋简体";
 const BODY_FONT: &str = "仿宋_GB2312";
@@ -428,7 +428,7 @@ pub fn summary(book: &Book) -> Result<Vec<u8>> {
         docx = docx.add_paragraph(body("年度各项任务均已完成。"));
     }
     for item in unfinished {
-        let status = status_zh(item.status);
+        let status = ProgressStatus::zh_or_unreported(item.status);
         let why = if item.light.reasons.is_empty() {
             "按计划推进中".to_string()
         } else {

@@ -16,7 +16,7 @@ use luoshi_domain::period::{Cycle, Period};
 use luoshi_domain::record::{
     Dashboard, Notice, Organization, Plan, Report, Section, TaskWithLight, Unit,
 };
-use luoshi_domain::report::{ProgressStatus, ReportState};
+use luoshi_domain::report::ReportState;
 use thiserror::Error;
 
 #[derive(Debug, Error)]
@@ -108,11 +108,6 @@ impl Book {
                 .unwrap_or_else(|| Period::containing(self.cycle, self.today))),
         }
     }
-}
-
-/// Names for people: 已完成, 红灯 …
-pub fn status_zh(status: Option<ProgressStatus>) -> &'static str {
-    status.map_or("未报送", ProgressStatus::zh)
 }
 
 /// 一, 二 … for section and item numbers.

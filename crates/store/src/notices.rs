@@ -7,7 +7,7 @@ use utoipa::ToSchema;
 use crate::audit::record;
 use crate::decode::{Row, page_of};
 use crate::sql::Sql;
-use crate::{Audit, Comment, Notice, Page, Paging, Result, Store, StoreError, now};
+use crate::{Audit, Comment, Notice, NoticeState, Page, Paging, Result, Store, StoreError, now};
 
 #[derive(Clone, Debug, Deserialize, ToSchema)]
 pub struct NewNotice {
@@ -22,7 +22,7 @@ pub struct NoticeFilter {
     pub organization_id: i64,
     pub task_id: Option<i64>,
     pub unit_ids: Option<Vec<i64>>,
-    pub state: Option<String>,
+    pub state: Option<NoticeState>,
 }
 
 const NOTICE_COLUMNS: &str = "SELECT id, task_id, unit_id, reason, response_due, state, issued_by, issued_at, \

@@ -529,7 +529,7 @@ impl Store {
     pub async fn plans(
         &self,
         organization_id: i64,
-        status: Option<&str>,
+        status: Option<PlanStatus>,
         year: Option<i32>,
         only_published: bool,
         paging: Paging,
@@ -540,7 +540,7 @@ impl Store {
             sql.raw(" AND status = 'published'");
         }
         if let Some(status) = status {
-            sql.push(" AND status = ?", status);
+            sql.push(" AND status = ?", status.as_str());
         }
         if let Some(year) = year {
             sql.push(" AND year = ?", i64::from(year));

@@ -131,6 +131,23 @@ pub async fn store_file(data_dir: &Path, file: &UploadedFile) -> ApiResult<Store
     })
 }
 
+/// Stores an uploaded piece of evidence (佐证材料) of an accepted kind and describes it
+/// for the report it belongs to.
+pub async fn store_evidence(
+    data_dir: &Path,
+    file: &UploadedFile,
+) -> ApiResult<luoshi_store::NewAttachment> {
+    let content_type = evidence_type(file)?;
+    let stored = store_file(data_dir, file).await?;
+    Ok(luoshi_store::NewAttachment {
+        file_name: file.name.clone(),
+        content_type: content_type.to_string(),
+        size: file.bytes.len() as i64,
+        stored_name: stored.stored_name,
+        sha256: stored.sha256,
+    })
+}
+
 pub async fn read_file(data_dir: &Path, stored_name: &str) -> ApiResult<Vec<u8>> {
     if !stored_name.chars().all(|c| c.is_ascii_hexdigit()) {
         return Err(ApiError::not_found("附件"));

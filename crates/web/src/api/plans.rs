@@ -6,9 +6,10 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use chrono::Datelike;
 use luoshi_domain::light::LightColor;
-use luoshi_domain::policy::{Action, TaskAction, TaskScope, decide};
+use luoshi_domain::policy::{Action, TaskAction, decide};
+use luoshi_domain::record::PlanStatus;
 use luoshi_store::{
-    Dashboard, MilestoneInput, NewUnit, Page, Paging, Plan, PlanPatch, PlanSnapshot, PlanVersion,
+    Dashboard, MilestoneInput, Page, Paging, Plan, PlanPatch, PlanSnapshot, PlanVersion,
     PublicPeriod, Section, SectionInput, Target, TargetInput, Task, TaskInput, TaskScopeFacts,
     TaskWithLight, UnmatchedName,
 };
@@ -20,24 +21,13 @@ use crate::AppState;
 use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult};
 use crate::uploads;
+use luoshi_app::board::{self, StatusFilter, TaskFilter, TaskOrder};
+use luoshi_app::plan_editing::{self, UnitChoice};
+use luoshi_app::plan_files;
 
 /// A plan the caller may see: drafts only for those who manage plans.
 pub(crate) async fn visible_plan(state: &AppState, caller: &Caller, id: i64) -> ApiResult<Plan> {
     Ok(luoshi_app::plans::visible(&state.store, &caller.actor, id).await?)
-}
-
-/// A plan the caller may edit.
-async fn managed_plan(state: &AppState, caller: &Caller, id: i64) -> ApiResult<Plan> {
-    Ok(luoshi_app::plans::managed(&state.store, &caller.actor, id).await?)
-}
-
-/// The scope of a task the caller may at least know exists.
-pub(crate) async fn task_scope(
-    state: &AppState,
-    caller: &Caller,
-    task_id: i64,
-) -> ApiResult<TaskScopeFacts> {
-    Ok(luoshi_app::tasks::known(&state.store, &caller.actor, task_id).await?)
 }
 
 /// Loads a task's scope and checks `action` on it for the caller.
@@ -50,11 +40,9 @@ pub(crate) async fn authorize_task(
     Ok(luoshi_app::tasks::authorize(&state.store, &caller.actor, task_id, action).await?)
 }
 
-pub(crate) use luoshi_app::tasks::scope_of;
-
 #[derive(Deserialize)]
 pub struct PlanQuery {
-    pub status: Option<String>,
+    pub status: Option<PlanStatus>,
     pub year: Option<i32>,
     pub page: Option<i64>,
     pub per_page: Option<i64>,
@@ -65,18 +53,15 @@ pub async fn list(
     caller: Caller,
     Query(query): Query<PlanQuery>,
 ) -> ApiResult<Json<Page<Plan>>> {
-    let only_published = !decide(&caller.actor, Action::ManagePlans).allowed();
     Ok(Json(
-        state
-            .store
-            .plans(
-                caller.actor.organization_id,
-                query.status.as_deref(),
-                query.year,
-                only_published,
-                Paging::new(query.page, query.per_page),
-            )
-            .await?,
+        board::plans(
+            &state.store,
+            &caller.actor,
+            query.status,
+            query.year,
+            Paging::new(query.page, query.per_page),
+        )
+        .await?,
     ))
 }
 
@@ -89,21 +74,15 @@ pub async fn upload(
 ) -> ApiResult<Response> {
     ApiError::check(decide(&caller.actor, Action::ManagePlans), "计划")?;
     let file = uploads::single_file(multipart, state.config.max_plan_bytes).await?;
-    let read = luoshi_office::read_plan_file(
+    let read = plan_files::read(
+        &caller.actor,
         &file.name,
         &file.bytes,
         state.config.max_plan_bytes as u64,
         state.today().year(),
-    )
-    .map_err(|e| {
-        ApiError::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "unreadable_document",
-            e.to_string(),
-        )
-    })?;
+    )?;
     let stored = uploads::store_file(&state.config.data_dir, &file).await?;
-    let luoshi_app::plan_files::Imported { plan, updated } = luoshi_app::plan_files::import(
+    let plan_files::Imported { plan, updated } = plan_files::import(
         &state.store,
         &caller.actor,
         &caller.audit,
@@ -142,7 +121,7 @@ pub async fn export(
     Path((id, kind)): Path<(i64, String)>,
     Query(query): Query<ExportQuery>,
 ) -> ApiResult<Response> {
-    let kind = luoshi_office::ExportKind::parse(&kind).ok_or_else(|| {
+    let kind = luoshi_app::files::ExportKind::parse(&kind).ok_or_else(|| {
         ApiError::bad_request(
             "kind",
             "可选 decomposition、ledger、units、bulletin、notice、summary",
@@ -173,37 +152,6 @@ pub async fn export(
         .into_response())
 }
 
-/// Tasks of a plan as the caller may see them, with lights.
-pub(crate) async fn visible_tasks(
-    state: &AppState,
-    caller: &Caller,
-    plan: &Plan,
-) -> ApiResult<Vec<TaskWithLight>> {
-    let organization = state
-        .store
-        .organization(caller.actor.organization_id)
-        .await?;
-    let tasks = state
-        .store
-        .tasks_with_lights(plan, &organization.light_rules, state.today())
-        .await?;
-    Ok(tasks
-        .into_iter()
-        .filter(|t| {
-            let lead = t.task.lead_unit_ids();
-            let co = t.task.co_unit_ids();
-            decide(
-                &caller.actor,
-                Action::ReadTask(TaskScope {
-                    lead: &lead,
-                    co: &co,
-                }),
-            )
-            .allowed()
-        })
-        .collect())
-}
-
 pub async fn get(
     State(state): State<AppState>,
     caller: Caller,
@@ -211,7 +159,7 @@ pub async fn get(
 ) -> ApiResult<Json<serde_json::Value>> {
     let plan = visible_plan(&state, &caller, id).await?;
     let sections = state.store.sections(plan.id).await?;
-    let tasks = visible_tasks(&state, &caller, &plan).await?;
+    let tasks = board::visible_tasks(&state.store, &caller.actor, &plan, state.today()).await?;
     Ok(Json(
         json!({ "plan": plan, "sections": sections, "tasks": tasks }),
     ))
@@ -223,12 +171,8 @@ pub async fn update(
     Path(id): Path<i64>,
     Body(patch): Body<PlanPatch>,
 ) -> ApiResult<Json<Plan>> {
-    managed_plan(&state, &caller, id).await?;
     Ok(Json(
-        state
-            .store
-            .update_plan(&caller.audit, caller.actor.organization_id, id, &patch)
-            .await?,
+        plan_editing::update_plan(&state.store, &caller.actor, &caller.audit, id, &patch).await?,
     ))
 }
 
@@ -237,17 +181,15 @@ pub async fn publish(
     caller: Caller,
     Path(id): Path<i64>,
 ) -> ApiResult<Json<Plan>> {
-    managed_plan(&state, &caller, id).await?;
     Ok(Json(
-        state
-            .store
-            .publish_plan(
-                &caller.audit,
-                caller.actor.organization_id,
-                id,
-                state.today(),
-            )
-            .await?,
+        plan_editing::publish(
+            &state.store,
+            &caller.actor,
+            &caller.audit,
+            id,
+            state.today(),
+        )
+        .await?,
     ))
 }
 
@@ -256,11 +198,7 @@ pub async fn source(
     caller: Caller,
     Path(id): Path<i64>,
 ) -> ApiResult<Json<serde_json::Value>> {
-    managed_plan(&state, &caller, id).await?;
-    let text = state
-        .store
-        .plan_source_text(caller.actor.organization_id, id)
-        .await?;
+    let text = plan_editing::source_text(&state.store, &caller.actor, id).await?;
     Ok(Json(json!({ "text": text })))
 }
 
@@ -269,8 +207,9 @@ pub async fn unmatched(
     caller: Caller,
     Path(id): Path<i64>,
 ) -> ApiResult<Json<Vec<UnmatchedName>>> {
-    managed_plan(&state, &caller, id).await?;
-    Ok(Json(state.store.unmatched_unit_names(id).await?))
+    Ok(Json(
+        plan_editing::unmatched_units(&state.store, &caller.actor, id).await?,
+    ))
 }
 
 /// Maps a written name to `unit_id`, or, without one, creates a unit of that name (the
@@ -289,34 +228,21 @@ pub async fn map_unit(
     Path(id): Path<i64>,
     Body(input): Body<UnitMapping>,
 ) -> ApiResult<Json<serde_json::Value>> {
-    managed_plan(&state, &caller, id).await?;
-    let unit_id = match input.unit_id {
-        Some(unit) => unit,
-        None => {
-            ApiError::check(decide(&caller.actor, Action::Administer), "单位")?;
-            let unit = NewUnit {
-                name: input.written_name.clone(),
-                kind: input.kind.clone().unwrap_or_else(|| "department".into()),
-                parent_id: None,
-                abbreviations: vec![],
-            };
-            state
-                .store
-                .create_unit(&caller.audit, caller.actor.organization_id, &unit)
-                .await?
-                .id
-        }
+    let choice = match input.unit_id {
+        Some(unit) => UnitChoice::Existing(unit),
+        None => UnitChoice::New {
+            kind: input.kind.unwrap_or_else(|| "department".into()),
+        },
     };
-    let mapped = state
-        .store
-        .map_unit_name(
-            &caller.audit,
-            caller.actor.organization_id,
-            id,
-            &input.written_name,
-            unit_id,
-        )
-        .await?;
+    let mapped = plan_editing::map_unit(
+        &state.store,
+        &caller.actor,
+        &caller.audit,
+        id,
+        &input.written_name,
+        choice,
+    )
+    .await?;
     Ok(Json(
         json!({ "mapped": mapped, "unmatched_units": state.store.unmatched_unit_names(id).await? }),
     ))
@@ -327,9 +253,9 @@ pub async fn versions(
     caller: Caller,
     Path(id): Path<i64>,
 ) -> ApiResult<Json<Vec<PlanVersion>>> {
-    ApiError::check(decide(&caller.actor, Action::ReadOrganization), "计划")?;
-    let plan = state.store.plan(caller.actor.organization_id, id).await?;
-    Ok(Json(state.store.plan_versions(plan.id).await?))
+    Ok(Json(
+        plan_editing::versions(&state.store, &caller.actor, id).await?,
+    ))
 }
 
 pub async fn version(
@@ -337,9 +263,9 @@ pub async fn version(
     caller: Caller,
     Path((id, version)): Path<(i64, i64)>,
 ) -> ApiResult<Json<PlanSnapshot>> {
-    ApiError::check(decide(&caller.actor, Action::ReadOrganization), "计划")?;
-    let plan = state.store.plan(caller.actor.organization_id, id).await?;
-    Ok(Json(state.store.plan_version(plan.id, version).await?))
+    Ok(Json(
+        plan_editing::version(&state.store, &caller.actor, id, version).await?,
+    ))
 }
 
 pub async fn create_section(
@@ -348,11 +274,9 @@ pub async fn create_section(
     Path(id): Path<i64>,
     Body(input): Body<SectionInput>,
 ) -> ApiResult<Response> {
-    let plan = managed_plan(&state, &caller, id).await?;
-    let section = state
-        .store
-        .create_section(&caller.audit, &plan, &input)
-        .await?;
+    let section =
+        plan_editing::create_section(&state.store, &caller.actor, &caller.audit, id, &input)
+            .await?;
     Ok((StatusCode::CREATED, Json(section)).into_response())
 }
 
@@ -362,12 +286,16 @@ pub async fn update_section(
     Path((id, section_id)): Path<(i64, i64)>,
     Body(input): Body<SectionInput>,
 ) -> ApiResult<Json<Section>> {
-    let plan = managed_plan(&state, &caller, id).await?;
     Ok(Json(
-        state
-            .store
-            .update_section(&caller.audit, &plan, section_id, &input)
-            .await?,
+        plan_editing::update_section(
+            &state.store,
+            &caller.actor,
+            &caller.audit,
+            id,
+            section_id,
+            &input,
+        )
+        .await?,
     ))
 }
 
@@ -385,55 +313,29 @@ pub struct TaskQuery {
     pub per_page: Option<i64>,
 }
 
-pub(crate) fn matches(task: &TaskWithLight, query: &TaskQuery) -> bool {
-    let t = &task.task;
-    query
-        .unit
-        .is_none_or(|u| t.lead_unit_ids().contains(&u) || t.co_unit_ids().contains(&u))
-        && query.light.is_none_or(|l| task.light.color == l)
-        && query
-            .status
-            .as_deref()
-            .is_none_or(|s| task.status.map_or("not_reported", |t| t.as_str()) == s)
-        && query.section.is_none_or(|s| t.section_id == Some(s))
-        && query.q.as_deref().is_none_or(|q| {
-            let text = format!(
-                "{} {} {} {}",
-                t.heading,
-                t.body,
-                t.objective.as_deref().unwrap_or(""),
-                t.measures.as_deref().unwrap_or("")
-            );
-            q.split_whitespace().all(|word| text.contains(word))
+impl TaskQuery {
+    pub(crate) fn filter(&self) -> ApiResult<TaskFilter> {
+        Ok(TaskFilter {
+            unit: self.unit,
+            light: self.light,
+            status: self
+                .status
+                .as_deref()
+                .map(StatusFilter::parse)
+                .transpose()?,
+            section: self.section,
+            words: self.q.clone(),
         })
-}
-
-pub(crate) fn sort_tasks(tasks: &mut [TaskWithLight], sort: Option<&str>) -> ApiResult<()> {
-    match sort.unwrap_or("number") {
-        "number" => tasks.sort_by_key(|t| t.task.position),
-        "deadline" => tasks.sort_by(|a, b| {
-            let key = |t: &TaskWithLight| t.task.deadline.clone().unwrap_or_else(|| "9999".into());
-            key(a)
-                .cmp(&key(b))
-                .then(a.task.position.cmp(&b.task.position))
-        }),
-        "light" => {
-            let rank = |c: LightColor| match c {
-                LightColor::Red => 0,
-                LightColor::Yellow => 1,
-                LightColor::Green => 2,
-                LightColor::Done => 3,
-            };
-            tasks.sort_by_key(|t| (rank(t.light.color), t.task.position));
-        }
-        other => {
-            return Err(ApiError::bad_request(
-                "sort",
-                format!("不支持按“{other}”排序，可选 number、deadline、light"),
-            ));
-        }
     }
-    Ok(())
+
+    pub(crate) fn order(&self) -> ApiResult<TaskOrder> {
+        Ok(self
+            .sort
+            .as_deref()
+            .map(TaskOrder::parse)
+            .transpose()?
+            .unwrap_or_default())
+    }
 }
 
 pub async fn tasks(
@@ -442,13 +344,15 @@ pub async fn tasks(
     Path(id): Path<i64>,
     Query(query): Query<TaskQuery>,
 ) -> ApiResult<Json<Page<TaskWithLight>>> {
-    let plan = visible_plan(&state, &caller, id).await?;
-    let mut tasks: Vec<TaskWithLight> = visible_tasks(&state, &caller, &plan)
-        .await?
-        .into_iter()
-        .filter(|t| matches(t, &query))
-        .collect();
-    sort_tasks(&mut tasks, query.sort.as_deref())?;
+    let (_, tasks) = board::plan_tasks(
+        &state.store,
+        &caller.actor,
+        id,
+        &query.filter()?,
+        query.order()?,
+        state.today(),
+    )
+    .await?;
     Ok(Json(page_of(
         tasks,
         Paging::new(query.page, query.per_page),
@@ -460,30 +364,11 @@ pub async fn my_tasks(
     caller: Caller,
     Query(query): Query<PageQuery>,
 ) -> ApiResult<Json<Page<TaskWithLight>>> {
-    let ids = state
-        .store
-        .task_ids_for_units(caller.actor.organization_id, &caller.actor.units)
-        .await?;
-    let mut plan_ids: Vec<i64> = Vec::new();
-    for id in &ids {
-        let scope = state.store.task_scope(*id).await?;
-        if !plan_ids.contains(&scope.plan_id) {
-            plan_ids.push(scope.plan_id);
-        }
-    }
-    let mut mine = Vec::new();
-    for plan_id in plan_ids {
-        let plan = state
-            .store
-            .plan(caller.actor.organization_id, plan_id)
-            .await?;
-        mine.extend(
-            visible_tasks(&state, &caller, &plan)
-                .await?
-                .into_iter()
-                .filter(|t| ids.contains(&t.task.id)),
-        );
-    }
+    let mine = board::my_tasks(&state.store, &caller.actor, state.today())
+        .await?
+        .into_iter()
+        .flat_map(|(_, tasks)| tasks)
+        .collect();
     Ok(Json(page_of(mine, query.paging())))
 }
 
@@ -493,11 +378,8 @@ pub async fn create_task(
     Path(id): Path<i64>,
     Body(input): Body<TaskInput>,
 ) -> ApiResult<Response> {
-    let plan = managed_plan(&state, &caller, id).await?;
-    let task = state
-        .store
-        .create_task(&caller.audit, &plan, &input)
-        .await?;
+    let task =
+        plan_editing::create_task(&state.store, &caller.actor, &caller.audit, id, &input).await?;
     Ok((StatusCode::CREATED, Json(task)).into_response())
 }
 
@@ -513,15 +395,16 @@ pub async fn merge_tasks(
     Path(id): Path<i64>,
     Body(input): Body<Merge>,
 ) -> ApiResult<Json<Task>> {
-    let plan = managed_plan(&state, &caller, id).await?;
-    if input.others.is_empty() {
-        return Err(ApiError::bad_request("others", "请选择要合并进来的任务"));
-    }
     Ok(Json(
-        state
-            .store
-            .merge_tasks(&caller.audit, &plan, input.keep, &input.others)
-            .await?,
+        plan_editing::merge_tasks(
+            &state.store,
+            &caller.actor,
+            &caller.audit,
+            id,
+            input.keep,
+            &input.others,
+        )
+        .await?,
     ))
 }
 
@@ -530,17 +413,8 @@ pub async fn dashboard(
     caller: Caller,
     Path(id): Path<i64>,
 ) -> ApiResult<Json<Dashboard>> {
-    ApiError::check(decide(&caller.actor, Action::ReadOrganization), "计划")?;
-    let plan = state.store.plan(caller.actor.organization_id, id).await?;
-    let organization = state
-        .store
-        .organization(caller.actor.organization_id)
-        .await?;
     Ok(Json(
-        state
-            .store
-            .dashboard(&plan, &organization.light_rules, state.today())
-            .await?,
+        board::dashboard(&state.store, &caller.actor, id, state.today()).await?,
     ))
 }
 
@@ -549,22 +423,16 @@ pub async fn publish_period(
     caller: Caller,
     Path((id, period)): Path<(i64, String)>,
 ) -> ApiResult<Json<PublicPeriod>> {
-    let plan = managed_plan(&state, &caller, id).await?;
-    let organization = state
-        .store
-        .organization(caller.actor.organization_id)
-        .await?;
     Ok(Json(
-        state
-            .store
-            .publish_period(
-                &caller.audit,
-                &plan,
-                &period,
-                &organization.light_rules,
-                state.today(),
-            )
-            .await?,
+        board::publish_period(
+            &state.store,
+            &caller.actor,
+            &caller.audit,
+            id,
+            &period,
+            state.today(),
+        )
+        .await?,
     ))
 }
 
@@ -573,27 +441,8 @@ pub async fn task(
     caller: Caller,
     Path(id): Path<i64>,
 ) -> ApiResult<Json<TaskWithLight>> {
-    let scope = authorize_task(&state, &caller, id, TaskAction::Read).await?;
-    let plan = state
-        .store
-        .plan(caller.actor.organization_id, scope.plan_id)
-        .await?;
-    visible_tasks(&state, &caller, &plan)
-        .await?
-        .into_iter()
-        .find(|t| t.task.id == id)
-        .map(Json)
-        .ok_or_else(|| ApiError::not_found("任务"))
-}
-
-/// The plan of a task the caller may edit.
-async fn managed_task_plan(state: &AppState, caller: &Caller, task_id: i64) -> ApiResult<Plan> {
-    ApiError::check(decide(&caller.actor, Action::ManagePlans), "任务")?;
-    let scope = task_scope(state, caller, task_id).await?;
-    Ok(state
-        .store
-        .plan(caller.actor.organization_id, scope.plan_id)
-        .await?)
+    let (_, task) = board::task(&state.store, &caller.actor, id, state.today()).await?;
+    Ok(Json(task))
 }
 
 pub async fn update_task(
@@ -602,12 +451,8 @@ pub async fn update_task(
     Path(id): Path<i64>,
     Body(input): Body<TaskInput>,
 ) -> ApiResult<Json<Task>> {
-    let plan = managed_task_plan(&state, &caller, id).await?;
     Ok(Json(
-        state
-            .store
-            .update_task(&caller.audit, &plan, id, &input)
-            .await?,
+        plan_editing::update_task(&state.store, &caller.actor, &caller.audit, id, &input).await?,
     ))
 }
 
@@ -616,8 +461,7 @@ pub async fn delete_task(
     caller: Caller,
     Path(id): Path<i64>,
 ) -> ApiResult<StatusCode> {
-    let plan = managed_task_plan(&state, &caller, id).await?;
-    state.store.delete_task(&caller.audit, &plan, id).await?;
+    plan_editing::delete_task(&state.store, &caller.actor, &caller.audit, id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -636,18 +480,16 @@ pub async fn split_task(
     Path(id): Path<i64>,
     Body(input): Body<Split>,
 ) -> ApiResult<Response> {
-    let plan = managed_task_plan(&state, &caller, id).await?;
-    let task = state
-        .store
-        .split_task(
-            &caller.audit,
-            &plan,
-            id,
-            &input.heading,
-            &input.body,
-            &input.target_ids,
-        )
-        .await?;
+    let task = plan_editing::split_task(
+        &state.store,
+        &caller.actor,
+        &caller.audit,
+        id,
+        &input.heading,
+        &input.body,
+        &input.target_ids,
+    )
+    .await?;
     Ok((StatusCode::CREATED, Json(task)).into_response())
 }
 
@@ -657,18 +499,9 @@ pub async fn create_target(
     Path(id): Path<i64>,
     Body(input): Body<TargetInput>,
 ) -> ApiResult<Response> {
-    let plan = managed_task_plan(&state, &caller, id).await?;
-    let target = state
-        .store
-        .create_target(&caller.audit, &plan, id, &input)
-        .await?;
+    let target =
+        plan_editing::create_target(&state.store, &caller.actor, &caller.audit, id, &input).await?;
     Ok((StatusCode::CREATED, Json(target)).into_response())
-}
-
-async fn target_plan(state: &AppState, caller: &Caller, target_id: i64) -> ApiResult<Plan> {
-    ApiError::check(decide(&caller.actor, Action::ManagePlans), "目标")?;
-    let task_id = state.store.target_task(target_id).await?;
-    managed_task_plan(state, caller, task_id).await
 }
 
 pub async fn update_target(
@@ -677,12 +510,8 @@ pub async fn update_target(
     Path(id): Path<i64>,
     Body(input): Body<TargetInput>,
 ) -> ApiResult<Json<Target>> {
-    let plan = target_plan(&state, &caller, id).await?;
     Ok(Json(
-        state
-            .store
-            .update_target(&caller.audit, &plan, id, &input)
-            .await?,
+        plan_editing::update_target(&state.store, &caller.actor, &caller.audit, id, &input).await?,
     ))
 }
 
@@ -691,8 +520,7 @@ pub async fn delete_target(
     caller: Caller,
     Path(id): Path<i64>,
 ) -> ApiResult<StatusCode> {
-    let plan = target_plan(&state, &caller, id).await?;
-    state.store.delete_target(&caller.audit, &plan, id).await?;
+    plan_editing::delete_target(&state.store, &caller.actor, &caller.audit, id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -702,10 +530,7 @@ pub async fn create_milestone(
     Path(id): Path<i64>,
     Body(input): Body<MilestoneInput>,
 ) -> ApiResult<Response> {
-    let plan = managed_task_plan(&state, &caller, id).await?;
-    let milestone = state
-        .store
-        .add_milestone(&caller.audit, &plan, id, &input)
-        .await?;
+    let milestone =
+        plan_editing::add_milestone(&state.store, &caller.actor, &caller.audit, id, &input).await?;
     Ok((StatusCode::CREATED, Json(milestone)).into_response())
 }

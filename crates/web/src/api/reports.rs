@@ -5,48 +5,19 @@ use axum::body::Body as ResponseBody;
 use axum::extract::{Multipart, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use luoshi_domain::policy::{Action, TaskAction, decide};
+use luoshi_app::{notices, reports};
 use luoshi_domain::report::{ReportAction, ReportState};
 use luoshi_store::{
-    Attachment, Comment, Contribution, NewAttachment, NewNotice, Notice, NoticeFilter, Page,
-    Paging, Report, ReportFilter, ReportInput, TaskScopeFacts,
+    Comment, Contribution, NewNotice, Notice, NoticeState, Page, Paging, Report, ReportFilter,
+    ReportInput,
 };
 use serde::Deserialize;
 
-use super::plans::{authorize_task, scope_of, task_scope};
 use super::{Body, PageQuery, Path, Query};
 use crate::AppState;
 use crate::auth::Caller;
-use crate::error::{ApiError, ApiResult};
+use crate::error::ApiResult;
 use crate::uploads;
-
-/// A report and the scope of its task, once the caller may at least read the task.
-async fn readable_report(
-    state: &AppState,
-    caller: &Caller,
-    id: i64,
-) -> ApiResult<(Report, TaskScopeFacts)> {
-    Ok(luoshi_app::reports::readable(&state.store, &caller.actor, id).await?)
-}
-
-/// A report the caller may write, with its task's scope.
-async fn writable_report(
-    state: &AppState,
-    caller: &Caller,
-    id: i64,
-) -> ApiResult<(Report, TaskScopeFacts)> {
-    Ok(luoshi_app::reports::writable(&state.store, &caller.actor, id).await?)
-}
-
-/// The caller's unit among `units`.
-fn own_unit(caller: &Caller, units: &[i64]) -> Option<i64> {
-    caller
-        .actor
-        .units
-        .iter()
-        .copied()
-        .find(|u| units.contains(u))
-}
 
 #[derive(Deserialize)]
 pub struct NewReport {
@@ -64,18 +35,16 @@ pub async fn create(
     Path(task_id): Path<i64>,
     Body(input): Body<NewReport>,
 ) -> ApiResult<Response> {
-    let scope = authorize_task(&state, &caller, task_id, TaskAction::WriteReport).await?;
-    let report = state
-        .store
-        .create_report(
-            &caller.audit,
-            task_id,
-            &input.period,
-            own_unit(&caller, &scope.lead),
-            &input.content,
-            input.submit,
-        )
-        .await?;
+    let report = reports::create(
+        &state.store,
+        &caller.actor,
+        &caller.audit,
+        task_id,
+        &input.period,
+        &input.content,
+        input.submit,
+    )
+    .await?;
     Ok((StatusCode::CREATED, Json(report)).into_response())
 }
 
@@ -85,13 +54,9 @@ pub async fn task_reports(
     Path(task_id): Path<i64>,
     Query(query): Query<PageQuery>,
 ) -> ApiResult<Json<Page<Report>>> {
-    authorize_task(&state, &caller, task_id, TaskAction::Read).await?;
-    let filter = ReportFilter {
-        organization_id: caller.actor.organization_id,
-        task_id: Some(task_id),
-        ..Default::default()
-    };
-    Ok(Json(state.store.reports(&filter, query.paging()).await?))
+    Ok(Json(
+        reports::of_task(&state.store, &caller.actor, task_id, query.paging()).await?,
+    ))
 }
 
 #[derive(Deserialize)]
@@ -110,30 +75,17 @@ pub async fn list(
     caller: Caller,
     Query(query): Query<ReportQuery>,
 ) -> ApiResult<Json<Page<Report>>> {
-    let task_ids = if caller.actor.role.reads_everything() {
-        None
-    } else {
-        Some(
-            state
-                .store
-                .task_ids_for_units(caller.actor.organization_id, &caller.actor.units)
-                .await?,
-        )
-    };
     let filter = ReportFilter {
-        organization_id: caller.actor.organization_id,
         plan_id: query.plan,
         task_id: query.task,
         period: query.period,
         state: query.state,
         unit_id: query.unit,
-        task_ids,
+        ..Default::default()
     };
+    let paging = Paging::new(query.page, query.per_page);
     Ok(Json(
-        state
-            .store
-            .reports(&filter, Paging::new(query.page, query.per_page))
-            .await?,
+        reports::list(&state.store, &caller.actor, filter, paging).await?,
     ))
 }
 
@@ -142,7 +94,9 @@ pub async fn get(
     caller: Caller,
     Path(id): Path<i64>,
 ) -> ApiResult<Json<Report>> {
-    Ok(Json(readable_report(&state, &caller, id).await?.0))
+    Ok(Json(
+        reports::readable(&state.store, &caller.actor, id).await?.0,
+    ))
 }
 
 pub async fn update(
@@ -151,9 +105,8 @@ pub async fn update(
     Path(id): Path<i64>,
     Body(input): Body<ReportInput>,
 ) -> ApiResult<Json<Report>> {
-    writable_report(&state, &caller, id).await?;
     Ok(Json(
-        state.store.update_report(&caller.audit, id, &input).await?,
+        reports::update(&state.store, &caller.actor, &caller.audit, id, &input).await?,
     ))
 }
 
@@ -165,7 +118,7 @@ async fn transition(
     reason: Option<&str>,
 ) -> ApiResult<Json<Report>> {
     Ok(Json(
-        luoshi_app::reports::transition(
+        reports::transition(
             &state.store,
             &caller.actor,
             &caller.audit,
@@ -227,8 +180,7 @@ pub async fn correct(
     caller: Caller,
     Path(id): Path<i64>,
 ) -> ApiResult<Response> {
-    writable_report(&state, &caller, id).await?;
-    let report = state.store.correct_report(&caller.audit, id).await?;
+    let report = reports::correct(&state.store, &caller.actor, &caller.audit, id).await?;
     Ok((StatusCode::CREATED, Json(report)).into_response())
 }
 
@@ -238,24 +190,11 @@ pub async fn attach(
     Path(id): Path<i64>,
     multipart: Multipart,
 ) -> ApiResult<Response> {
-    writable_report(&state, &caller, id).await?;
+    reports::writable(&state.store, &caller.actor, id).await?;
     let file = uploads::single_file(multipart, state.config.max_attachment_bytes).await?;
-    let content_type = uploads::evidence_type(&file)?;
-    let stored = uploads::store_file(&state.config.data_dir, &file).await?;
-    let attachment = state
-        .store
-        .add_attachment(
-            &caller.audit,
-            id,
-            &NewAttachment {
-                file_name: file.name.clone(),
-                content_type: content_type.to_string(),
-                size: file.bytes.len() as i64,
-                stored_name: stored.stored_name,
-                sha256: stored.sha256,
-            },
-        )
-        .await?;
+    let evidence = uploads::store_evidence(&state.config.data_dir, &file).await?;
+    let attachment =
+        reports::attach(&state.store, &caller.actor, &caller.audit, id, &evidence).await?;
     Ok((StatusCode::CREATED, Json(attachment)).into_response())
 }
 
@@ -264,10 +203,7 @@ pub async fn download(
     caller: Caller,
     Path(id): Path<i64>,
 ) -> ApiResult<Response> {
-    let attachment: Attachment = state.store.attachment(id).await?;
-    readable_report(&state, &caller, attachment.report_id)
-        .await
-        .map_err(|_| ApiError::not_found("附件"))?;
+    let attachment = reports::attachment(&state.store, &caller.actor, id).await?;
     let bytes = uploads::read_file(&state.config.data_dir, &attachment.stored_name).await?;
     let disposition = format!(
         "attachment; filename*=UTF-8''{}",
@@ -294,12 +230,14 @@ pub async fn contributions(
     Path(task_id): Path<i64>,
     Query(query): Query<PeriodQuery>,
 ) -> ApiResult<Json<Vec<Contribution>>> {
-    authorize_task(&state, &caller, task_id, TaskAction::Read).await?;
     Ok(Json(
-        state
-            .store
-            .contributions(task_id, query.period.as_deref())
-            .await?,
+        reports::contributions(
+            &state.store,
+            &caller.actor,
+            task_id,
+            query.period.as_deref(),
+        )
+        .await?,
     ))
 }
 
@@ -315,12 +253,15 @@ pub async fn contribute(
     Path(task_id): Path<i64>,
     Body(input): Body<NewContribution>,
 ) -> ApiResult<Response> {
-    let scope = authorize_task(&state, &caller, task_id, TaskAction::Contribute).await?;
-    let unit = own_unit(&caller, &scope.co).ok_or_else(ApiError::forbidden)?;
-    let contribution = state
-        .store
-        .add_contribution(&caller.audit, task_id, &input.period, unit, &input.body)
-        .await?;
+    let contribution = reports::contribute(
+        &state.store,
+        &caller.actor,
+        &caller.audit,
+        task_id,
+        &input.period,
+        &input.body,
+    )
+    .await?;
     Ok((StatusCode::CREATED, Json(contribution)).into_response())
 }
 
@@ -330,8 +271,9 @@ pub async fn comments(
     Path(task_id): Path<i64>,
     Query(query): Query<PageQuery>,
 ) -> ApiResult<Json<Page<Comment>>> {
-    authorize_task(&state, &caller, task_id, TaskAction::Read).await?;
-    Ok(Json(state.store.comments(task_id, query.paging()).await?))
+    Ok(Json(
+        notices::comments(&state.store, &caller.actor, task_id, query.paging()).await?,
+    ))
 }
 
 #[derive(Deserialize)]
@@ -346,11 +288,15 @@ pub async fn comment(
     Path(task_id): Path<i64>,
     Body(input): Body<NewComment>,
 ) -> ApiResult<Response> {
-    authorize_task(&state, &caller, task_id, TaskAction::Comment).await?;
-    let comment = state
-        .store
-        .add_comment(&caller.audit, task_id, input.report_id, &input.body)
-        .await?;
+    let comment = notices::comment(
+        &state.store,
+        &caller.actor,
+        &caller.audit,
+        task_id,
+        input.report_id,
+        &input.body,
+    )
+    .await?;
     Ok((StatusCode::CREATED, Json(comment)).into_response())
 }
 
@@ -360,13 +306,9 @@ pub async fn task_notices(
     Path(task_id): Path<i64>,
     Query(query): Query<PageQuery>,
 ) -> ApiResult<Json<Page<Notice>>> {
-    authorize_task(&state, &caller, task_id, TaskAction::Read).await?;
-    let filter = NoticeFilter {
-        organization_id: caller.actor.organization_id,
-        task_id: Some(task_id),
-        ..Default::default()
-    };
-    Ok(Json(state.store.notices(&filter, query.paging()).await?))
+    Ok(Json(
+        notices::of_task(&state.store, &caller.actor, task_id, query.paging()).await?,
+    ))
 }
 
 pub async fn issue_notice(
@@ -375,23 +317,14 @@ pub async fn issue_notice(
     Path(task_id): Path<i64>,
     Body(input): Body<NewNotice>,
 ) -> ApiResult<Response> {
-    let scope = authorize_task(&state, &caller, task_id, TaskAction::Supervise).await?;
-    if !scope.lead.contains(&input.unit_id) && !scope.co.contains(&input.unit_id) {
-        return Err(ApiError::bad_request(
-            "unit_id",
-            "督办对象应为该任务的牵头或配合单位",
-        ));
-    }
-    let notice = state
-        .store
-        .issue_notice(&caller.audit, task_id, &input)
-        .await?;
+    let notice =
+        notices::issue(&state.store, &caller.actor, &caller.audit, task_id, &input).await?;
     Ok((StatusCode::CREATED, Json(notice)).into_response())
 }
 
 #[derive(Deserialize)]
 pub struct NoticeQuery {
-    pub state: Option<String>,
+    pub state: Option<NoticeState>,
     pub task: Option<i64>,
     pub page: Option<i64>,
     pub per_page: Option<i64>,
@@ -402,30 +335,10 @@ pub async fn notices(
     caller: Caller,
     Query(query): Query<NoticeQuery>,
 ) -> ApiResult<Json<Page<Notice>>> {
-    let filter = NoticeFilter {
-        organization_id: caller.actor.organization_id,
-        task_id: query.task,
-        state: query.state,
-        unit_ids: (!caller.actor.role.reads_everything()).then(|| caller.actor.units.clone()),
-    };
+    let paging = Paging::new(query.page, query.per_page);
     Ok(Json(
-        state
-            .store
-            .notices(&filter, Paging::new(query.page, query.per_page))
-            .await?,
+        notices::list(&state.store, &caller.actor, query.task, query.state, paging).await?,
     ))
-}
-
-async fn notice_scope(
-    state: &AppState,
-    caller: &Caller,
-    id: i64,
-) -> ApiResult<(Notice, TaskScopeFacts)> {
-    let notice = state.store.notice(id).await?;
-    let scope = task_scope(state, caller, notice.task_id)
-        .await
-        .map_err(|_| ApiError::not_found("督办单"))?;
-    Ok((notice, scope))
 }
 
 #[derive(Deserialize)]
@@ -439,17 +352,15 @@ pub async fn answer_notice(
     Path(id): Path<i64>,
     Body(input): Body<Answer>,
 ) -> ApiResult<Json<Notice>> {
-    let (notice, scope) = notice_scope(&state, &caller, id).await?;
-    let action = Action::AnswerNotice {
-        task: scope_of(&scope),
-        unit: notice.unit_id,
-    };
-    ApiError::check(decide(&caller.actor, action), "督办单")?;
     Ok(Json(
-        state
-            .store
-            .answer_notice(&caller.audit, id, &input.response)
-            .await?,
+        notices::answer(
+            &state.store,
+            &caller.actor,
+            &caller.audit,
+            id,
+            &input.response,
+        )
+        .await?,
     ))
 }
 
@@ -458,10 +369,7 @@ pub async fn close_notice(
     caller: Caller,
     Path(id): Path<i64>,
 ) -> ApiResult<Json<Notice>> {
-    let (_, scope) = notice_scope(&state, &caller, id).await?;
-    ApiError::check(
-        decide(&caller.actor, Action::Supervise(scope_of(&scope))),
-        "督办单",
-    )?;
-    Ok(Json(state.store.close_notice(&caller.audit, id).await?))
+    Ok(Json(
+        notices::close(&state.store, &caller.actor, &caller.audit, id).await?,
+    ))
 }

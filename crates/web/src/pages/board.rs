@@ -4,10 +4,12 @@ use std::collections::HashMap;
 
 use askama::Template;
 use axum::extract::{Query, State};
+use luoshi_app::{board, notices};
 use luoshi_domain::period::china_time;
 use luoshi_domain::policy::{Action, decide};
 use luoshi_domain::record::NoticeState;
-use luoshi_store::{Dashboard, HistoryScope, NoticeFilter, Paging, Plan};
+use luoshi_domain::record::PlanStatus;
+use luoshi_store::{Dashboard, HistoryScope, Paging, Plan};
 use serde::Deserialize;
 
 use crate::AppState;
@@ -51,40 +53,33 @@ pub(super) struct NoticeLine {
     pub(super) state: &'static str,
 }
 
-/// The organization's notices not yet closed on the tasks in `tasks`, earliest due first;
-/// `units` keeps only those addressed to these units.
+/// The notices the caller sees (all of the organization's, or its units') not yet closed
+/// on the tasks in `tasks`, earliest due first.
 pub(super) async fn open_notices(
     state: &AppState,
     caller: &Caller,
     tasks: &HashMap<i64, luoshi_store::Task>,
-    units: Option<Vec<i64>>,
 ) -> Result<Vec<NoticeLine>, PageError> {
-    let filter = NoticeFilter {
-        organization_id: caller.actor.organization_id,
-        unit_ids: units,
-        ..Default::default()
-    };
     let today = state.today().to_string();
-    let mut lines: Vec<NoticeLine> = state
-        .store
-        .notices(&filter, Paging::all())
-        .await?
-        .items
-        .into_iter()
-        .filter(|n| n.state != NoticeState::Closed)
-        .filter_map(|n| {
-            let task = tasks.get(&n.task_id)?;
-            Some(NoticeLine {
-                task_id: task.id,
-                task: task_title(task),
-                unit: unit_name_of(task, n.unit_id),
-                late: n.state == NoticeState::Open && n.response_due < today,
-                state: n.state.zh(),
-                reason: n.reason,
-                response_due: n.response_due,
+    let mut lines: Vec<NoticeLine> =
+        notices::list(&state.store, &caller.actor, None, None, Paging::all())
+            .await?
+            .items
+            .into_iter()
+            .filter(|n| n.state != NoticeState::Closed)
+            .filter_map(|n| {
+                let task = tasks.get(&n.task_id)?;
+                Some(NoticeLine {
+                    task_id: task.id,
+                    task: task_title(task),
+                    unit: unit_name_of(task, n.unit_id),
+                    late: n.state == NoticeState::Open && n.response_due < today,
+                    state: n.state.zh(),
+                    reason: n.reason,
+                    response_due: n.response_due,
+                })
             })
-        })
-        .collect();
+            .collect();
     lines.sort_by(|a, b| a.response_due.cmp(&b.response_due));
     Ok(lines)
 }
@@ -130,17 +125,15 @@ pub(super) async fn home(
         .organization(caller.actor.organization_id)
         .await?;
     if decide(&caller.actor, Action::ReadOrganization).allowed() {
-        let plans = state
-            .store
-            .plans(
-                caller.actor.organization_id,
-                Some("published"),
-                None,
-                true,
-                Paging::all(),
-            )
-            .await?
-            .items;
+        let plans = board::plans(
+            &state.store,
+            &caller.actor,
+            Some(PlanStatus::Published),
+            None,
+            Paging::all(),
+        )
+        .await?
+        .items;
         let chosen = query
             .plan
             .and_then(|id| plans.iter().find(|p| p.id == id))
@@ -164,10 +157,7 @@ pub(super) async fn home(
             };
             return Ok(render(&page));
         };
-        let board = state
-            .store
-            .dashboard(&plan, &organization.light_rules, state.today())
-            .await?;
+        let board = board::dashboard(&state.store, &caller.actor, plan.id, state.today()).await?;
         let threshold = organization.light_rules.yellow_lag_percent;
         let targets = board
             .targets
@@ -183,7 +173,7 @@ pub(super) async fn home(
             .into_iter()
             .map(|t| (t.id, t))
             .collect();
-        let notices = open_notices(&state, &caller, &tasks, None).await?;
+        let notices = open_notices(&state, &caller, &tasks).await?;
         let since = state.store.previous_login(caller.user.id).await?;
         let recent = state
             .store

@@ -74,6 +74,12 @@ impl From<luoshi_store::StoreError> for PageError {
     }
 }
 
+impl From<luoshi_app::AppError> for PageError {
+    fn from(error: luoshi_app::AppError) -> Self {
+        PageError(error.into())
+    }
+}
+
 #[derive(Template)]
 #[template(path = "error.html")]
 pub(super) struct ErrorPage {

@@ -3,14 +3,12 @@
 use axum::Form;
 use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Redirect};
-use luoshi_domain::policy::{Action, decide};
+use luoshi_app::board::{self, TaskFilter, TaskOrder};
 use luoshi_store::TaskWithLight;
 use serde::Deserialize;
 
 use crate::AppState;
 use crate::api::Path;
-use crate::api::plans::{visible_plan, visible_tasks};
-use crate::error::ApiError;
 
 use super::board::TasksPage;
 use super::frame::{Layout, PageResult, Viewer, home_crumb, render};
@@ -33,20 +31,28 @@ pub(super) async fn plan_page(
     Path(id): Path<i64>,
     Query(query): Query<PlanQuery>,
 ) -> PageResult {
-    let plan = visible_plan(&state, &caller, id).await?;
     let text = |v: &Option<String>| v.clone().filter(|v| !v.is_empty());
-    let filter = crate::api::plans::TaskQuery {
+    let filter = TaskFilter {
         unit: text(&query.unit).and_then(|u| u.parse().ok()),
         light: text(&query.light)
             .and_then(|l| serde_json::from_value(serde_json::Value::String(l)).ok()),
         status: None,
         section: text(&query.section).and_then(|s| s.parse().ok()),
-        q: text(&query.q),
-        sort: text(&query.sort),
-        page: None,
-        per_page: None,
+        words: text(&query.q),
     };
-    let all = visible_tasks(&state, &caller, &plan).await?;
+    let order = text(&query.sort)
+        .map(|s| TaskOrder::parse(&s))
+        .transpose()?
+        .unwrap_or_default();
+    let (plan, all) = board::plan_tasks(
+        &state.store,
+        &caller.actor,
+        id,
+        &TaskFilter::default(),
+        order,
+        state.today(),
+    )
+    .await?;
     let mut units: Vec<(i64, String, bool)> = Vec::new();
     for item in &all {
         for a in item.task.lead_units.iter().chain(&item.task.co_units) {
@@ -66,12 +72,7 @@ pub(super) async fn plan_page(
         .into_iter()
         .map(|s| (s.id, s.title, filter.section == Some(s.id)))
         .collect();
-    let mut tasks: Vec<TaskWithLight> = all
-        .into_iter()
-        .filter(|t| crate::api::plans::matches(t, &filter))
-        .collect();
-    crate::api::plans::sort_tasks(&mut tasks, filter.sort.as_deref())?;
-    let sort = filter.sort.clone().unwrap_or_else(|| "number".into());
+    let tasks: Vec<TaskWithLight> = all.into_iter().filter(|t| filter.keeps(t)).collect();
     Ok(render(&TasksPage {
         layout: Layout::of(&caller, vec![home_crumb(), ("".into(), plan.title.clone())]),
         heading: plan.title.clone(),
@@ -83,17 +84,13 @@ pub(super) async fn plan_page(
             ("done", "已完成"),
         ],
         filter_light: query.light.unwrap_or_default(),
-        filter_q: filter.q.clone().unwrap_or_default(),
+        filter_q: filter.words.clone().unwrap_or_default(),
         unit_options: units,
         section_options: sections,
-        sort_options: [
-            ("number", "按序号"),
-            ("light", "按灯色（红灯在前）"),
-            ("deadline", "按完成时限"),
-        ]
-        .into_iter()
-        .map(|(value, label)| (value, label, value == sort))
-        .collect(),
+        sort_options: TaskOrder::ALL
+            .into_iter()
+            .map(|o| (o.as_str(), o.zh(), o == order))
+            .collect(),
         tasks: tasks.iter().map(task_row).collect(),
         empty_message: "没有符合条件的任务。".into(),
         drafts: vec![],
@@ -115,25 +112,14 @@ pub(super) async fn publish_period_submit(
     Form(form): Form<PublishForm>,
 ) -> PageResult {
     caller.check_form_token(&form.csrf_token)?;
-    ApiError::check(decide(&caller.actor, Action::ManagePlans), "计划")?;
-    let plan = state.store.plan(caller.actor.organization_id, id).await?;
-    let organization = state
-        .store
-        .organization(caller.actor.organization_id)
-        .await?;
-    let public = state
-        .store
-        .publish_period(
-            &caller.audit,
-            &plan,
-            &form.period,
-            &organization.light_rules,
-            state.today(),
-        )
-        .await?;
-    Ok(Redirect::to(&format!(
-        "/public/plans/{}/periods/{}",
-        plan.id, public.period
-    ))
-    .into_response())
+    let public = board::publish_period(
+        &state.store,
+        &caller.actor,
+        &caller.audit,
+        id,
+        &form.period,
+        state.today(),
+    )
+    .await?;
+    Ok(Redirect::to(&format!("/public/plans/{id}/periods/{}", public.period)).into_response())
 }

@@ -5,6 +5,7 @@ use axum::Form;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect};
+use luoshi_app::reports;
 use luoshi_domain::light::trim_number;
 use luoshi_domain::period::Period;
 use luoshi_domain::policy::TaskAction;
@@ -182,7 +183,7 @@ pub(super) async fn report_submit(
     let (file, form) =
         crate::uploads::read_form_optional(multipart, state.config.max_attachment_bytes).await?;
     caller.check_form_token(form.get("csrf_token").map(String::as_str).unwrap_or(""))?;
-    let scope = authorize_task(&state, &caller, id, TaskAction::WriteReport).await?;
+    authorize_task(&state, &caller, id, TaskAction::WriteReport).await?;
     let period = form.get("period").cloned().unwrap_or_default();
     let submit = form.get("action").map(String::as_str) == Some("submit");
     let status = ProgressStatus::parse(form.get("status").map(String::as_str).unwrap_or(""))
@@ -211,102 +212,32 @@ pub(super) async fn report_submit(
             }
         }
     }
-    let evidence = match &file {
-        Some(file) => match crate::uploads::evidence_type(file) {
-            Ok(content_type) => Some((file, content_type)),
-            Err(error) => {
-                let page =
-                    report_form(&state, &caller, id, Some(period), Some(error.message)).await?;
-                return Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)).into_response());
-            }
-        },
-        None => None,
-    };
+    if let Some(Err(error)) = file.as_ref().map(crate::uploads::evidence_type) {
+        let page = report_form(&state, &caller, id, Some(period), Some(error.message)).await?;
+        return Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)).into_response());
+    }
     let input = ReportInput {
         status: Some(status),
         narrative: form.get("narrative").cloned(),
         actuals: Some(actuals),
     };
-    let filter = ReportFilter {
-        organization_id: caller.actor.organization_id,
-        task_id: Some(id),
-        period: Some(period.clone()),
-        ..Default::default()
-    };
-    let existing = state
-        .store
-        .reports(&filter, Paging::all())
-        .await?
-        .items
-        .into_iter()
-        .next();
-    let organization = state
-        .store
-        .organization(caller.actor.organization_id)
-        .await?;
-    let saved = match existing {
-        Some(report) if matches!(report.state, ReportState::Draft | ReportState::Returned) => {
-            state
-                .store
-                .update_report(&caller.audit, report.id, &input)
-                .await
+    let (store, actor, audit) = (&state.store, &caller.actor, &caller.audit);
+    let outcome: Result<(), ApiError> = async {
+        let report = reports::save_for_period(store, actor, audit, id, &period, &input).await?;
+        if let Some(file) = &file {
+            let evidence = crate::uploads::store_evidence(&state.config.data_dir, file).await?;
+            reports::attach(store, actor, audit, report.id, &evidence).await?;
         }
-        Some(_) => Err(luoshi_store::StoreError::Conflict(
-            "本期报送已提交，不能再修改".into(),
-        )),
-        None => {
-            let unit = caller
-                .actor
-                .units
-                .iter()
-                .copied()
-                .find(|u| scope.lead.contains(u));
-            state
-                .store
-                .create_report(&caller.audit, id, &period, unit, &input, false)
-                .await
+        if submit {
+            reports::transition(store, actor, audit, report.id, ReportAction::Submit, None).await?;
         }
-    };
-    let outcome = match saved {
-        Ok(report) => {
-            let mut result = Ok(());
-            if let Some((file, content_type)) = evidence {
-                let stored = crate::uploads::store_file(&state.config.data_dir, file).await?;
-                let attachment = luoshi_store::NewAttachment {
-                    file_name: file.name.clone(),
-                    content_type: content_type.to_string(),
-                    size: file.bytes.len() as i64,
-                    stored_name: stored.stored_name,
-                    sha256: stored.sha256,
-                };
-                result = state
-                    .store
-                    .add_attachment(&caller.audit, report.id, &attachment)
-                    .await
-                    .map(|_| ());
-            }
-            if result.is_ok() && submit {
-                result = state
-                    .store
-                    .transition_report(
-                        &caller.audit,
-                        report.id,
-                        ReportAction::Submit,
-                        None,
-                        organization.head_review,
-                    )
-                    .await
-                    .map(|_| ());
-            }
-            result
-        }
-        Err(error) => Err(error),
-    };
+        Ok(())
+    }
+    .await;
     match outcome {
         Ok(()) => Ok(Redirect::to(&format!("/tasks/{id}")).into_response()),
         Err(error) => {
-            let message = ApiError::from(error).message;
-            let page = report_form(&state, &caller, id, Some(period), Some(message)).await?;
+            let page = report_form(&state, &caller, id, Some(period), Some(error.message)).await?;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)).into_response())
         }
     }
@@ -333,7 +264,7 @@ pub(super) async fn review_submit(
         "return" => (ReportAction::Return, Some(form.reason.as_str())),
         _ => return Err(ApiError::bad_request("decision", "应为采纳或退回").into()),
     };
-    let report = luoshi_app::reports::transition(
+    let report = reports::transition(
         &state.store,
         &caller.actor,
         &caller.audit,
@@ -341,8 +272,7 @@ pub(super) async fn review_submit(
         action,
         reason,
     )
-    .await
-    .map_err(ApiError::from)?;
+    .await?;
     Ok(Redirect::to(&format!("/tasks/{}", report.task_id)).into_response())
 }
 
@@ -354,7 +284,7 @@ pub(super) async fn approve_submit(
     Form(form): Form<TokenForm>,
 ) -> PageResult {
     caller.check_form_token(&form.csrf_token)?;
-    let report = luoshi_app::reports::transition(
+    let report = reports::transition(
         &state.store,
         &caller.actor,
         &caller.audit,
@@ -362,7 +292,6 @@ pub(super) async fn approve_submit(
         ReportAction::Approve,
         None,
     )
-    .await
-    .map_err(ApiError::from)?;
+    .await?;
     Ok(Redirect::to(&format!("/tasks/{}", report.task_id)).into_response())
 }

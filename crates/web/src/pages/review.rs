@@ -5,6 +5,9 @@ use axum::Form;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
+use luoshi_app::AppError;
+use luoshi_app::plan_editing::{self, UnitChoice};
+use luoshi_app::plan_files;
 use luoshi_domain::light::trim_number;
 use luoshi_domain::period::Cycle;
 use luoshi_domain::policy::{Action, decide};
@@ -26,23 +29,18 @@ pub(super) async fn drafts_of(
     state: &AppState,
     caller: &Caller,
 ) -> Result<Vec<(i64, String)>, PageError> {
-    if !decide(&caller.actor, Action::ManagePlans).allowed() {
-        return Ok(Vec::new());
-    }
-    Ok(state
-        .store
-        .plans(
-            caller.actor.organization_id,
-            Some("draft"),
-            None,
-            false,
-            Paging::all(),
-        )
-        .await?
-        .items
-        .into_iter()
-        .map(|p| (p.id, p.title))
-        .collect())
+    Ok(luoshi_app::board::plans(
+        &state.store,
+        &caller.actor,
+        Some(PlanStatus::Draft),
+        None,
+        Paging::all(),
+    )
+    .await?
+    .items
+    .into_iter()
+    .map(|p| (p.id, p.title))
+    .collect())
 }
 
 #[derive(Template)]
@@ -73,7 +71,8 @@ pub(super) async fn upload_submit(
     ApiError::check(decide(&caller.actor, Action::ManagePlans), "页面")?;
     let (file, fields) = crate::uploads::read_form(multipart, state.config.max_plan_bytes).await?;
     caller.check_form_token(fields.get("csrf_token").map(String::as_str).unwrap_or(""))?;
-    let read = luoshi_office::read_plan_file(
+    let read = plan_files::read(
+        &caller.actor,
         &file.name,
         &file.bytes,
         state.config.max_plan_bytes as u64,
@@ -90,7 +89,7 @@ pub(super) async fn upload_submit(
         }
     };
     let stored = crate::uploads::store_file(&state.config.data_dir, &file).await?;
-    let imported = luoshi_app::plan_files::import(
+    let imported = plan_files::import(
         &state.store,
         &caller.actor,
         &caller.audit,
@@ -98,8 +97,7 @@ pub(super) async fn upload_submit(
         Some(stored.stored_name),
         &read,
     )
-    .await
-    .map_err(ApiError::from)?;
+    .await?;
     Ok(Redirect::to(&format!("/plans/{}/review", imported.plan.id)).into_response())
 }
 
@@ -223,20 +221,14 @@ pub(super) async fn review_page(
     Path(id): Path<i64>,
     Query(query): Query<ReviewQuery>,
 ) -> PageResult {
-    ApiError::check(decide(&caller.actor, Action::ManagePlans), "计划")?;
-    let plan = state.store.plan(caller.actor.organization_id, id).await?;
-    let text = state
-        .store
-        .plan_source_text(caller.actor.organization_id, id)
-        .await?;
-    let tasks = state.store.plan_tasks(id).await?;
-    let units = state
-        .store
-        .units(caller.actor.organization_id)
-        .await?
-        .into_iter()
-        .map(|u| (u.id, u.name))
-        .collect();
+    let plan_editing::Review {
+        plan,
+        source_text,
+        tasks,
+        units,
+        unmatched,
+    } = plan_editing::review(&state.store, &caller.actor, id).await?;
+    let units = units.into_iter().map(|u| (u.id, u.name)).collect();
     let rows = tasks
         .iter()
         .map(|t| ReviewTask {
@@ -269,8 +261,8 @@ pub(super) async fn review_page(
             vec![home_crumb(), ("".into(), format!("审核：{}", plan.title))],
         ),
         warnings: plan.warnings.clone(),
-        source: marked_source(&text, &tasks),
-        unmatched: state.store.unmatched_unit_names(id).await?,
+        source: marked_source(&source_text, &tasks),
+        unmatched,
         units,
         tasks: rows,
         error: query.error,
@@ -295,6 +287,16 @@ fn back_to_review(plan: i64, error: Option<String>) -> Response {
     Redirect::to(&target).into_response()
 }
 
+/// Back to the review after an edit: the reason shown on the page when the edit was
+/// refused, while a caller without the right gets the error page.
+fn outcome<T>(plan: i64, result: Result<T, AppError>) -> PageResult {
+    match result {
+        Ok(_) => Ok(back_to_review(plan, None)),
+        Err(error @ (AppError::Forbidden | AppError::NotFound(_))) => Err(error.into()),
+        Err(error) => Ok(back_to_review(plan, Some(ApiError::from(error).message))),
+    }
+}
+
 #[derive(Deserialize)]
 pub(super) struct UnitForm {
     csrf_token: String,
@@ -309,36 +311,22 @@ pub(super) async fn review_unit(
     Form(form): Form<UnitForm>,
 ) -> PageResult {
     caller.check_form_token(&form.csrf_token)?;
-    ApiError::check(decide(&caller.actor, Action::ManagePlans), "计划")?;
-    let organization = caller.actor.organization_id;
-    let unit = match form.unit_id.parse::<i64>() {
-        Ok(unit) => unit,
-        Err(_) => {
-            ApiError::check(decide(&caller.actor, Action::Administer), "单位")?;
-            let unit = luoshi_store::NewUnit {
-                name: form.written_name.clone(),
-                kind: "department".into(),
-                parent_id: None,
-                abbreviations: vec![],
-            };
-            match state
-                .store
-                .create_unit(&caller.audit, organization, &unit)
-                .await
-            {
-                Ok(unit) => unit.id,
-                Err(error) => return Ok(back_to_review(id, Some(ApiError::from(error).message))),
-            }
-        }
+    let choice = match form.unit_id.parse::<i64>() {
+        Ok(unit) => UnitChoice::Existing(unit),
+        Err(_) => UnitChoice::New {
+            kind: "department".into(),
+        },
     };
-    let result = state
-        .store
-        .map_unit_name(&caller.audit, organization, id, &form.written_name, unit)
-        .await;
-    Ok(back_to_review(
+    let result = plan_editing::map_unit(
+        &state.store,
+        &caller.actor,
+        &caller.audit,
         id,
-        result.err().map(|e| ApiError::from(e).message),
-    ))
+        &form.written_name,
+        choice,
+    )
+    .await;
+    outcome(id, result)
 }
 
 #[derive(Deserialize)]
@@ -371,24 +359,6 @@ pub(super) struct TaskEditForm {
     co: String,
 }
 
-/// Unit names typed by the reviewer, matched like the names in an imported plan.
-fn resolve_units(
-    text: &str,
-    field: &str,
-    units: &[luoshi_domain::units::KnownUnit],
-) -> Result<Vec<i64>, String> {
-    split_list(text)
-        .iter()
-        .map(|name| {
-            luoshi_domain::units::match_name(name, units)
-                .unit()
-                .ok_or_else(|| {
-                    format!("{field}“{name}”不是已登记的单位：请先对应或在管理页面添加该单位")
-                })
-        })
-        .collect()
-}
-
 /// Edits one task of the plan under review: save its fields, delete it, or merge it into
 /// the task before it.
 pub(super) async fn review_task(
@@ -398,55 +368,44 @@ pub(super) async fn review_task(
     Form(form): Form<TaskEditForm>,
 ) -> PageResult {
     caller.check_form_token(&form.csrf_token)?;
-    ApiError::check(decide(&caller.actor, Action::ManagePlans), "计划")?;
-    let plan = state.store.plan(caller.actor.organization_id, id).await?;
-    let store = &state.store;
-    let message = |e: luoshi_store::StoreError| ApiError::from(e).message;
-    let result: Result<(), String> = match form.op.as_str() {
+    let (store, actor, audit) = (&state.store, &caller.actor, &caller.audit);
+    let result = match form.op.as_str() {
         "save" => {
-            let known = store.known_units(caller.actor.organization_id).await?;
-            match (
-                resolve_units(&form.lead, "牵头单位", &known),
-                resolve_units(&form.co, "配合单位", &known),
-            ) {
-                (Ok(lead), Ok(co)) => {
-                    let input = luoshi_store::TaskInput {
-                        heading: Some(form.heading.trim().to_string()),
-                        objective: Some(form.objective.trim().to_string()),
-                        deadline: Some(form.deadline.trim().to_string()),
-                        deadline_text: Some(form.deadline_text.trim().to_string()),
-                        lead_units: Some(lead),
-                        co_units: Some(co),
-                        ..Default::default()
-                    };
-                    store
-                        .update_task(&caller.audit, &plan, task, &input)
-                        .await
-                        .map(drop)
-                        .map_err(message)
-                }
-                (Err(e), _) | (_, Err(e)) => Err(e),
-            }
+            let edited = async {
+                let input = luoshi_store::TaskInput {
+                    heading: Some(form.heading.trim().to_string()),
+                    objective: Some(form.objective.trim().to_string()),
+                    deadline: Some(form.deadline.trim().to_string()),
+                    deadline_text: Some(form.deadline_text.trim().to_string()),
+                    lead_units: Some(
+                        plan_editing::units_named(
+                            store,
+                            actor,
+                            &split_list(&form.lead),
+                            "牵头单位",
+                        )
+                        .await?,
+                    ),
+                    co_units: Some(
+                        plan_editing::units_named(store, actor, &split_list(&form.co), "配合单位")
+                            .await?,
+                    ),
+                    ..Default::default()
+                };
+                plan_editing::update_task(store, actor, audit, task, &input).await
+            };
+            edited.await.map(drop)
         }
-        "delete" => store
-            .delete_task(&caller.audit, &plan, task)
+        "delete" => plan_editing::delete_task(store, actor, audit, task).await,
+        "merge_previous" => plan_editing::merge_into_previous(store, actor, audit, id, task)
             .await
-            .map_err(message),
-        "merge_previous" => {
-            let tasks = store.plan_tasks(plan.id).await?;
-            match tasks.iter().position(|t| t.id == task) {
-                Some(at) if at > 0 => store
-                    .merge_tasks(&caller.audit, &plan, tasks[at - 1].id, &[task])
-                    .await
-                    .map(drop)
-                    .map_err(message),
-                Some(_) => Err("第一项任务没有上一项可以并入".into()),
-                None => return Err(ApiError::not_found("任务").into()),
-            }
-        }
-        other => Err(format!("不支持的操作“{other}”")),
+            .map(drop),
+        other => Err(AppError::Invalid {
+            field: "op",
+            message: format!("不支持的操作“{other}”"),
+        }),
     };
-    Ok(back_to_review(id, result.err()))
+    outcome(id, result)
 }
 
 pub(super) async fn review_target(
@@ -456,8 +415,6 @@ pub(super) async fn review_target(
     Form(form): Form<TargetForm>,
 ) -> PageResult {
     caller.check_form_token(&form.csrf_token)?;
-    ApiError::check(decide(&caller.actor, Action::ManagePlans), "计划")?;
-    let plan = state.store.plan(caller.actor.organization_id, id).await?;
     let Ok(value) = form.annual_value.trim().parse::<f64>() else {
         return Ok(back_to_review(
             id,
@@ -471,14 +428,10 @@ pub(super) async fn review_target(
         unit: text(&form.unit),
         ..Default::default()
     };
-    let result = state
-        .store
-        .update_target(&caller.audit, &plan, target, &input)
-        .await;
-    Ok(back_to_review(
-        id,
-        result.err().map(|e| ApiError::from(e).message),
-    ))
+    let result =
+        plan_editing::update_target(&state.store, &caller.actor, &caller.audit, target, &input)
+            .await;
+    outcome(id, result)
 }
 
 pub(super) async fn review_publish(
@@ -488,19 +441,17 @@ pub(super) async fn review_publish(
     Form(form): Form<TokenForm>,
 ) -> PageResult {
     caller.check_form_token(&form.csrf_token)?;
-    ApiError::check(decide(&caller.actor, Action::ManagePlans), "计划")?;
-    match state
-        .store
-        .publish_plan(
-            &caller.audit,
-            caller.actor.organization_id,
-            id,
-            state.today(),
-        )
-        .await
+    match plan_editing::publish(
+        &state.store,
+        &caller.actor,
+        &caller.audit,
+        id,
+        state.today(),
+    )
+    .await
     {
         Ok(plan) => Ok(Redirect::to(&format!("/?plan={}", plan.id)).into_response()),
-        Err(error) => Ok(back_to_review(id, Some(ApiError::from(error).message))),
+        Err(error) => outcome::<()>(id, Err(error)),
     }
 }
 
@@ -520,7 +471,6 @@ pub(super) async fn review_settings(
     Form(form): Form<SettingsForm>,
 ) -> PageResult {
     caller.check_form_token(&form.csrf_token)?;
-    ApiError::check(decide(&caller.actor, Action::ManagePlans), "计划")?;
     let cycle = match Cycle::parse(&form.cycle) {
         Ok(cycle) => cycle,
         Err(error) => return Ok(back_to_review(id, Some(error.to_string()))),
@@ -537,12 +487,7 @@ pub(super) async fn review_settings(
         reporting_start: Some(form.reporting_start).filter(|d| !d.is_empty()),
         ..Default::default()
     };
-    let result = state
-        .store
-        .update_plan(&caller.audit, caller.actor.organization_id, id, &patch)
-        .await;
-    Ok(back_to_review(
-        id,
-        result.err().map(|e| ApiError::from(e).message),
-    ))
+    let result =
+        plan_editing::update_plan(&state.store, &caller.actor, &caller.audit, id, &patch).await;
+    outcome(id, result)
 }

@@ -48,7 +48,7 @@ pub(super) fn task_row(item: &TaskWithLight) -> TaskRow {
             .iter()
             .map(|r| r.message.clone())
             .collect(),
-        status: luoshi_office::status_zh(item.status),
+        status: luoshi_domain::report::ProgressStatus::zh_or_unreported(item.status),
         deadline: item
             .task
             .deadline_text

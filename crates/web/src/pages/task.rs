@@ -5,21 +5,20 @@ use std::collections::HashMap;
 use askama::Template;
 use axum::extract::State;
 use chrono::Datelike;
+use luoshi_app::{board, notices, reports};
 use luoshi_domain::light::trim_number;
 use luoshi_domain::period::{Cycle, Period, china_time};
-use luoshi_domain::policy::{Action, TaskAction, decide};
+use luoshi_domain::policy::{Action, decide};
 use luoshi_domain::record::NoticeState;
 use luoshi_domain::record::PlanStatus;
 use luoshi_domain::record::standing_reports;
 use luoshi_domain::report::ReportState;
-use luoshi_store::{HistoryScope, NoticeFilter, Paging, Plan, ReportFilter, TaskWithLight};
+use luoshi_store::{HistoryScope, Paging, Plan, TaskWithLight};
 
 use crate::AppState;
 use crate::api::Path;
-use crate::api::plans::{authorize_task, visible_tasks};
 use crate::auth::Caller;
 use crate::chart::{TargetChart, target_chart};
-use crate::error::ApiError;
 use crate::history::{self, HistoryLine};
 
 use super::frame::{Layout, PageError, PageResult, Viewer, home_crumb, render};
@@ -139,17 +138,7 @@ pub(super) async fn task_with_light(
     caller: &Caller,
     id: i64,
 ) -> Result<(Plan, TaskWithLight), PageError> {
-    let scope = authorize_task(state, caller, id, TaskAction::Read).await?;
-    let plan = state
-        .store
-        .plan(caller.actor.organization_id, scope.plan_id)
-        .await?;
-    let item = visible_tasks(state, caller, &plan)
-        .await?
-        .into_iter()
-        .find(|t| t.task.id == id)
-        .ok_or_else(|| ApiError::not_found("任务"))?;
-    Ok((plan, item))
+    Ok(board::task(&state.store, &caller.actor, id, state.today()).await?)
 }
 
 pub(super) async fn task_page(
@@ -172,13 +161,10 @@ pub(super) async fn task_page(
         .filter(|t| t.task_id == id)
         .map(|t| target_view(t, organization.light_rules.yellow_lag_percent))
         .collect();
-    let filter = ReportFilter {
-        organization_id: caller.actor.organization_id,
-        task_id: Some(id),
-        ..Default::default()
-    };
     let cycle = plan.cycle;
-    let stored_reports = state.store.reports(&filter, Paging::all()).await?.items;
+    let stored_reports = reports::of_task(&state.store, &caller.actor, id, Paging::all())
+        .await?
+        .items;
     let charts = chart_actuals(&stored_reports, cycle);
     let charts = item
         .task
@@ -214,14 +200,7 @@ pub(super) async fn task_page(
         lead: &lead_ids,
         co: &co_ids,
     };
-    let notice_filter = NoticeFilter {
-        organization_id: caller.actor.organization_id,
-        task_id: Some(id),
-        ..Default::default()
-    };
-    let notices = state
-        .store
-        .notices(&notice_filter, Paging::all())
+    let notices = notices::of_task(&state.store, &caller.actor, id, Paging::all())
         .await?
         .items
         .into_iter()
@@ -246,9 +225,7 @@ pub(super) async fn task_page(
         })
         .collect();
     let names = user_names(&state, caller.actor.organization_id).await?;
-    let comments = state
-        .store
-        .comments(id, Paging::all())
+    let comments = notices::comments(&state.store, &caller.actor, id, Paging::all())
         .await?
         .items
         .into_iter()
