@@ -18,7 +18,7 @@ fn administer(actor: &Actor) -> Result<()> {
 
 /// Reporters and unit heads act for a unit, so they must belong to one.
 fn check_units_for_role(role: Role, units: &[i64]) -> Result<()> {
-    if role.is_unit_role() && units.is_empty() {
+    if role.lacks_unit(units) {
         return Err(AppError::Invalid {
             field: "单位",
             message: "报送人和科室负责人须属于至少一个单位".into(),
@@ -86,6 +86,9 @@ pub struct NewAccount {
     pub units: Vec<i64>,
     /// When absent a temporary password is generated.
     pub password: Option<String>,
+    /// Whether the password must be changed at the first login: true for an account handed
+    /// to someone else (always so for a generated password).
+    pub must_change_password: bool,
 }
 
 /// An account just made, with the password to hand over; it is shown this once and must be
@@ -121,7 +124,7 @@ pub async fn create_user(
                 display_name: account.display_name,
                 role: account.role,
                 password_hash: password::hash(&password),
-                must_change_password: true,
+                must_change_password: account.must_change_password || generated,
                 units: account.units,
             },
         )

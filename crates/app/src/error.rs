@@ -25,6 +25,21 @@ pub enum AppError {
     /// An uploaded file that cannot be read; the message names the file and the reason.
     #[error("{0}")]
     Unreadable(String),
+    /// The first run is over: someone already exists.
+    #[error("系统已初始化，请直接登录")]
+    AlreadySetUp,
+    /// Unknown user, wrong password or disabled account, told apart to nobody.
+    #[error("用户名或密码错误")]
+    BadCredentials,
+    /// The account is locked after too many failed logins.
+    #[error("连续登录失败次数过多，账号已锁定，请 {minutes} 分钟后再试")]
+    Locked { minutes: i64 },
+    /// Too many failed logins from one address.
+    #[error("登录尝试过于频繁，请一分钟后再试")]
+    RateLimited,
+    /// The current password given to change it is wrong.
+    #[error("原密码不正确")]
+    WrongPassword,
     /// A domain rule refused the input (a weak password, a transition that is not allowed).
     #[error(transparent)]
     Rule(#[from] DomainError),

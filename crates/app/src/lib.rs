@@ -15,6 +15,8 @@
 //! - [`reports`]: the report workflow: writing, evidence, co-units' contributions, and who
 //!   may submit, approve, accept or return.
 //! - [`notices`]: supervision notices and comments on tasks.
+//! - [`session`]: the first run, login under lockout and rate limits, logout, password
+//!   change, API tokens.
 //! - [`files`]: the files a plan is exported as (a [`files::Book`] gathered, then rendered).
 //! - [`plan_files`]: a published plan or a decomposition table imported as a draft.
 
@@ -27,6 +29,7 @@ pub mod plan_editing;
 pub mod plan_files;
 pub mod plans;
 pub mod reports;
+pub mod session;
 pub mod tasks;
 
 pub use error::{AppError, Result};

@@ -2,7 +2,6 @@
 //! restore. Each opens the store from `--database` / `DATABASE_URL`, or SQLite inside
 //! `--data-dir`, and acts as `system:cli` in the audit log.
 
-use luoshi_domain::policy::Actor;
 use std::io::Read;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -10,11 +9,10 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result, anyhow, bail};
 use chrono::Datelike;
 use clap::{Args, Subcommand};
-use luoshi_domain::password;
+use luoshi_app::{admin, session};
+use luoshi_domain::policy::Actor;
 use luoshi_domain::role::Role;
-use luoshi_store::{
-    Audit, NewUnit, NewUser, Organization, Paging, Store, secret_hash, sqlite_url_in,
-};
+use luoshi_store::{Audit, NewUnit, Organization, Paging, Store, secret_hash, sqlite_url_in};
 
 /// Where the data lives; every database command takes these.
 #[derive(Args, Clone, Debug)]
@@ -137,16 +135,14 @@ async fn organization(store: &Store, name: Option<&str>, create: bool) -> Result
     }
 }
 
-fn read_password(from_stdin: bool) -> Result<(String, bool)> {
-    if from_stdin {
-        let mut text = String::new();
-        std::io::stdin().read_to_string(&mut text)?;
-        let password = text.trim_end_matches(['\r', '\n']).to_string();
-        password::check_policy(&password).map_err(|e| anyhow!("{e}"))?;
-        Ok((password, false))
-    } else {
-        Ok((password::generate(), true))
+/// The password piped in on standard input, when asked for; otherwise one is generated.
+fn read_password(from_stdin: bool) -> Result<Option<String>> {
+    if !from_stdin {
+        return Ok(None);
     }
+    let mut text = String::new();
+    std::io::stdin().read_to_string(&mut text)?;
+    Ok(Some(text.trim_end_matches(['\r', '\n']).to_string()))
 }
 
 pub async fn user(location: &Location, command: UserCommand) -> Result<()> {
@@ -161,28 +157,32 @@ pub async fn user(location: &Location, command: UserCommand) -> Result<()> {
             password_stdin,
         } => {
             let role = Role::parse(&role).map_err(|e| anyhow!("{e}"))?;
-            if role.is_unit_role() && units.is_empty() {
+            if role.lacks_unit(&units) {
                 bail!(
                     "a {} must belong to a unit: pass --unit ID (see `luoshi unit list`)",
                     role.as_str()
                 );
             }
             let organization = organization(&store, org.as_deref(), true).await?;
-            let (password, generated) = read_password(password_stdin)?;
-            let user = store
-                .create_user(
-                    &Audit::cli().within(organization.id),
-                    organization.id,
-                    &NewUser {
-                        display_name: name.unwrap_or_else(|| username.clone()),
-                        username,
-                        role,
-                        password_hash: password::hash(&password),
-                        must_change_password: generated,
-                        units,
-                    },
-                )
-                .await?;
+            let account = admin::NewAccount {
+                display_name: name.unwrap_or_else(|| username.clone()),
+                username,
+                role,
+                units,
+                password: read_password(password_stdin)?,
+                must_change_password: false,
+            };
+            let admin::CreatedAccount {
+                user,
+                password,
+                generated,
+            } = admin::create_user(
+                &store,
+                &Actor::operator(organization.id),
+                &Audit::cli().within(organization.id),
+                account,
+            )
+            .await?;
             println!(
                 "created user {} (id {}, {}) in {}",
                 user.username,
@@ -202,15 +202,17 @@ pub async fn user(location: &Location, command: UserCommand) -> Result<()> {
                 .credentials(&username)
                 .await?
                 .ok_or_else(|| anyhow!("no user named {username:?}"))?;
-            let (password, generated) = read_password(password_stdin)?;
-            store
-                .set_password(
-                    &Audit::cli().within(credentials.user.organization_id),
-                    credentials.user.id,
-                    &password::hash(&password),
-                    true,
-                )
-                .await?;
+            let given = read_password(password_stdin)?;
+            let generated = given.is_none();
+            let organization_id = credentials.user.organization_id;
+            let (_, password) = admin::reset_password(
+                &store,
+                &Actor::operator(organization_id),
+                &Audit::cli().within(organization_id),
+                credentials.user.id,
+                given,
+            )
+            .await?;
             println!("password of {username} reset; it must be changed at next login");
             if generated {
                 println!("temporary password: {password}");
@@ -255,18 +257,18 @@ pub async fn unit(location: &Location, command: UnitCommand) -> Result<()> {
             organization: org,
         } => {
             let organization = organization(&store, org.as_deref(), true).await?;
-            let unit = store
-                .create_unit(
-                    &Audit::cli().within(organization.id),
-                    organization.id,
-                    &NewUnit {
-                        name,
-                        kind,
-                        parent_id: parent,
-                        abbreviations: abbr,
-                    },
-                )
-                .await?;
+            let unit = admin::create_unit(
+                &store,
+                &Actor::operator(organization.id),
+                &Audit::cli().within(organization.id),
+                &NewUnit {
+                    name,
+                    kind,
+                    parent_id: parent,
+                    abbreviations: abbr,
+                },
+            )
+            .await?;
             println!("created unit {} (id {})", unit.name, unit.id);
         }
         UnitCommand::List { organization: org } => {
@@ -447,15 +449,13 @@ pub async fn token(location: &Location, username: &str, name: &str) -> Result<()
         .credentials(username)
         .await?
         .ok_or_else(|| anyhow!("no user named {username:?}"))?;
-    let secret = luoshi_web::auth::new_secret();
-    store
-        .create_api_token(
-            &Audit::cli().within(credentials.user.organization_id),
-            credentials.user.id,
-            name,
-            &secret_hash(&secret),
-        )
-        .await?;
+    let (_, secret) = session::create_token(
+        &store,
+        &Audit::cli().within(credentials.user.organization_id),
+        credentials.user.id,
+        name,
+    )
+    .await?;
     println!("{secret}");
     eprintln!(
         "API token for {username}: send it as `Authorization: Bearer …`; it is shown only now."

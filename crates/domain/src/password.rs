@@ -36,6 +36,14 @@ pub fn random_bytes<const N: usize>() -> [u8; N] {
     bytes
 }
 
+/// A fresh random secret (a session, CSRF or API token, a stored file's name), hex-encoded.
+pub fn new_secret() -> String {
+    random_bytes::<32>()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
 /// Hashes with argon2id and a fresh salt.
 pub fn hash(password: &str) -> String {
     let salt = SaltString::encode_b64(&random_bytes::<16>()).expect("16 bytes is a valid salt");

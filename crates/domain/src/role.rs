@@ -72,4 +72,10 @@ impl Role {
     pub fn is_unit_role(self) -> bool {
         matches!(self, Role::UnitHead | Role::Reporter)
     }
+
+    /// Whether an account of this role with these units could do nothing: a unit role
+    /// acts for a unit, so it must belong to one.
+    pub fn lacks_unit(self, units: &[i64]) -> bool {
+        self.is_unit_role() && units.is_empty()
+    }
 }

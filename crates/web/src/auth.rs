@@ -14,7 +14,6 @@ use std::net::SocketAddr;
 use axum::extract::{ConnectInfo, FromRequestParts};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, Method, StatusCode, header};
-use luoshi_domain::password::random_bytes;
 use luoshi_domain::policy::Actor;
 use luoshi_store::{Audit, User, secret_hash};
 
@@ -25,9 +24,6 @@ pub const SESSION_COOKIE: &str = "luoshi_session";
 pub const CSRF_HEADER: &str = "x-csrf-token";
 pub const IDLE_TIMEOUT_SECS: i64 = 30 * 60;
 pub const ABSOLUTE_TIMEOUT_SECS: i64 = 12 * 60 * 60;
-pub const MAX_FAILED_LOGINS: i64 = 5;
-pub const LOCKOUT_SECS: i64 = 15 * 60;
-pub const MAX_FAILED_LOGINS_PER_MINUTE_PER_IP: i64 = 20;
 
 /// How a request proved who it is.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -68,14 +64,6 @@ impl Caller {
             Credential::Token => "",
         }
     }
-}
-
-/// A fresh random secret, hex-encoded.
-pub fn new_secret() -> String {
-    random_bytes::<32>()
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
 }
 
 /// The client's address: the socket peer, or the first `X-Forwarded-For` hop behind a

@@ -104,6 +104,27 @@ impl From<AppError> for ApiError {
                 "unreadable_document",
                 message,
             ),
+            AppError::AlreadySetUp => {
+                ApiError::new(StatusCode::CONFLICT, "already_set_up", error.to_string())
+            }
+            AppError::BadCredentials => ApiError::new(
+                StatusCode::UNAUTHORIZED,
+                "bad_credentials",
+                error.to_string(),
+            ),
+            AppError::Locked { .. } => {
+                ApiError::new(StatusCode::LOCKED, "account_locked", error.to_string())
+            }
+            AppError::RateLimited => ApiError::new(
+                StatusCode::TOO_MANY_REQUESTS,
+                "rate_limited",
+                error.to_string(),
+            ),
+            AppError::WrongPassword => ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "bad_credentials",
+                error.to_string(),
+            ),
             AppError::Rule(error) => error.into(),
             AppError::Store(error) => error.into(),
             AppError::Office(OfficeError::NotFound(what)) => ApiError::not_found(what),

@@ -8,8 +8,8 @@ use axum::extract::Multipart;
 use axum::http::StatusCode;
 use sha2::{Digest, Sha256};
 
-use crate::auth::new_secret;
 use crate::error::{ApiError, ApiResult};
+use luoshi_domain::password::new_secret;
 
 pub struct UploadedFile {
     pub name: String,

@@ -143,6 +143,7 @@ pub async fn create_user(
         role: input.role,
         units: input.units,
         password: input.password,
+        must_change_password: true,
     };
     let created = admin::create_user(&state.store, &caller.actor, &caller.audit, account).await?;
     let body = if created.generated {

@@ -4,16 +4,15 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use luoshi_domain::password;
-use luoshi_domain::role::Role;
-use luoshi_store::{Audit, NewUser, Organization, User, secret_hash};
+use luoshi_app::session;
+use luoshi_store::{Organization, User};
 use serde::Deserialize;
 use serde_json::json;
 
 use super::Body;
 use crate::AppState;
 use crate::auth::{self, Caller, ClientIp, Credential};
-use crate::error::{ApiError, ApiResult};
+use crate::error::ApiResult;
 
 /// The first admin and organization (the first-run page posts the same fields).
 #[derive(Deserialize)]
@@ -45,40 +44,13 @@ pub(crate) async fn first_admin(
     ip: &str,
     input: Setup,
 ) -> ApiResult<(Organization, User)> {
-    if state.store.count_users().await? > 0 {
-        return Err(ApiError::new(
-            StatusCode::CONFLICT,
-            "already_set_up",
-            "系统已初始化，请直接登录",
-        ));
-    }
-    password::check_policy(&input.password)?;
-    let audit = Audit {
-        organization_id: None,
-        actor_id: None,
-        actor: "system:setup".into(),
-        ip: ip.to_string(),
+    let input = session::FirstRun {
+        organization: input.organization,
+        username: input.username,
+        display_name: input.display_name,
+        password: input.password,
     };
-    let organization = state
-        .store
-        .create_organization(&audit, &input.organization)
-        .await?;
-    let user = state
-        .store
-        .create_user(
-            &audit.within(organization.id),
-            organization.id,
-            &NewUser {
-                username: input.username,
-                display_name: input.display_name,
-                role: Role::Admin,
-                password_hash: password::hash(&input.password),
-                must_change_password: false,
-                units: vec![],
-            },
-        )
-        .await?;
-    Ok((organization, user))
+    Ok(session::first_admin(&state.store, ip, &input).await?)
 }
 
 #[derive(Deserialize)]
@@ -121,101 +93,25 @@ pub(crate) async fn authenticate(
     state: &AppState,
     ip: &str,
     username: &str,
-    password_text: &str,
+    password: &str,
 ) -> ApiResult<Opened> {
-    let store = &state.store;
-    let now = luoshi_store::now();
-    if store.failed_logins_from(ip, now - 60).await? >= auth::MAX_FAILED_LOGINS_PER_MINUTE_PER_IP {
-        let audit = Audit {
-            organization_id: None,
-            actor_id: None,
-            actor: username.to_string(),
-            ip: ip.to_string(),
-        };
-        store
-            .record_event(&audit, "login_rate_limited", "session", None)
-            .await?;
-        return Err(ApiError::new(
-            StatusCode::TOO_MANY_REQUESTS,
-            "rate_limited",
-            "登录尝试过于频繁，请一分钟后再试",
-        ));
-    }
-    let refused = || {
-        ApiError::new(
-            StatusCode::UNAUTHORIZED,
-            "bad_credentials",
-            "用户名或密码错误",
-        )
+    let opened = session::log_in(&state.store, ip, username, password).await?;
+    Ok(Opened {
+        cookie: auth::session_cookie(&opened.secret, state.config.secure_cookies),
+        user: opened.user,
+        csrf: opened.csrf,
+    })
+}
+
+/// Ends the caller's session and answers the cookie that clears it in the browser; shared
+/// by the API and the pages.
+pub(crate) async fn end_session(state: &AppState, caller: &Caller) -> ApiResult<String> {
+    let session_hash = match &caller.credential {
+        Credential::Session { token_hash, .. } => Some(token_hash.as_str()),
+        Credential::Token => None,
     };
-    let credentials = store.credentials(username).await?;
-    let Some(credentials) = credentials else {
-        store.record_login_attempt(ip, username, false).await?;
-        let audit = Audit {
-            organization_id: None,
-            actor_id: None,
-            actor: username.to_string(),
-            ip: ip.to_string(),
-        };
-        store
-            .record_event(&audit, "login_failed", "session", None)
-            .await?;
-        return Err(refused());
-    };
-    let user = credentials.user;
-    let audit = Audit::user(user.id, user.organization_id, &user.username, ip);
-    let locked = |until: i64| {
-        let minutes = (until - now + 59) / 60;
-        ApiError::new(
-            StatusCode::LOCKED,
-            "account_locked",
-            format!("连续登录失败次数过多，账号已锁定，请 {minutes} 分钟后再试"),
-        )
-    };
-    // The attempt is counted before the password is checked, in one statement: parallel
-    // guesses each count, and those past the limit never reach the check.
-    let attempt = store.count_login_attempt(user.id, now).await?;
-    let beyond_limit = attempt.is_some_and(|n| n > auth::MAX_FAILED_LOGINS);
-    if attempt.is_none() || beyond_limit {
-        store.record_login_attempt(ip, username, false).await?;
-        if beyond_limit {
-            store
-                .lock_account(&audit, user.id, now + auth::LOCKOUT_SECS)
-                .await?;
-        }
-        store
-            .record_event(&audit, "login_locked", "session", Some(user.id))
-            .await?;
-        let until = user
-            .locked_until
-            .filter(|until| *until > now)
-            .unwrap_or(now + auth::LOCKOUT_SECS);
-        return Err(locked(until));
-    }
-    if user.disabled || !password::verify(password_text, &credentials.password_hash) {
-        store.record_login_attempt(ip, username, false).await?;
-        if attempt.is_some_and(|n| n >= auth::MAX_FAILED_LOGINS) {
-            store
-                .lock_account(&audit, user.id, now + auth::LOCKOUT_SECS)
-                .await?;
-        }
-        store
-            .record_event(&audit, "login_failed", "session", Some(user.id))
-            .await?;
-        return Err(refused());
-    }
-    store.record_login_attempt(ip, username, true).await?;
-    store.clear_failed_logins(user.id).await?;
-    let secret = auth::new_secret();
-    let csrf = auth::new_secret();
-    store
-        .create_session(&secret_hash(&secret), user.id, &csrf, ip)
-        .await?;
-    store
-        .record_event(&audit, "login", "session", Some(user.id))
-        .await?;
-    let cookie = auth::session_cookie(&secret, state.config.secure_cookies);
-    Ok(Opened { user, cookie, csrf })
+    session::log_out(&state.store, &caller.audit, caller.user.id, session_hash).await?;
+    Ok(auth::expired_cookie(state.config.secure_cookies))
 }
 
 pub async fn me(
@@ -234,14 +130,7 @@ pub async fn me(
 }
 
 pub async fn logout(State(state): State<AppState>, caller: Caller) -> ApiResult<Response> {
-    if let Credential::Session { token_hash, .. } = &caller.credential {
-        state.store.delete_session(token_hash).await?;
-    }
-    state
-        .store
-        .record_event(&caller.audit, "logout", "session", Some(caller.user.id))
-        .await?;
-    let cookie = auth::expired_cookie(state.config.secure_cookies);
+    let cookie = end_session(&state, &caller).await?;
     Ok(([(header::SET_COOKIE, cookie)], StatusCode::NO_CONTENT).into_response())
 }
 
@@ -257,34 +146,14 @@ pub async fn change_password(
     caller: Caller,
     Body(input): Body<PasswordChange>,
 ) -> ApiResult<StatusCode> {
-    let credentials = state
-        .store
-        .credentials(&caller.user.username)
-        .await?
-        .ok_or_else(ApiError::unauthorized)?;
-    if !password::verify(&input.old_password, &credentials.password_hash) {
-        return Err(ApiError::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "bad_credentials",
-            "原密码不正确",
-        ));
-    }
-    if input.old_password == input.new_password {
-        return Err(ApiError::bad_request(
-            "new_password",
-            "新密码不能与原密码相同",
-        ));
-    }
-    password::check_policy(&input.new_password)?;
-    state
-        .store
-        .set_password(
-            &caller.audit,
-            caller.user.id,
-            &password::hash(&input.new_password),
-            false,
-        )
-        .await?;
+    session::change_password(
+        &state.store,
+        &caller.audit,
+        &caller.user,
+        &input.old_password,
+        &input.new_password,
+    )
+    .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -298,19 +167,8 @@ pub async fn create_token(
     caller: Caller,
     Body(input): Body<NewToken>,
 ) -> ApiResult<Response> {
-    if input.name.trim().is_empty() {
-        return Err(ApiError::bad_request("name", "令牌名称不能为空"));
-    }
-    let secret = auth::new_secret();
-    let id = state
-        .store
-        .create_api_token(
-            &caller.audit,
-            caller.user.id,
-            input.name.trim(),
-            &secret_hash(&secret),
-        )
-        .await?;
+    let (id, secret) =
+        session::create_token(&state.store, &caller.audit, caller.user.id, &input.name).await?;
     Ok((
         StatusCode::CREATED,
         Json(json!({ "id": id, "token": secret })),

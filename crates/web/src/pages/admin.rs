@@ -260,6 +260,7 @@ pub(super) async fn admin_add_user(
         role: form.role,
         units: form.unit.parse().ok().into_iter().collect(),
         password: None,
+        must_change_password: true,
     };
     let outcome = admin::create_user(&state.store, &caller.actor, &caller.audit, account)
         .await

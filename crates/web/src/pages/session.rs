@@ -8,7 +8,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
 use crate::AppState;
-use crate::auth::{self, Caller, ClientIp};
+use crate::auth::{Caller, ClientIp};
 use crate::error::ApiError;
 
 use super::frame::{Layout, PageResult, TokenForm, Viewer, home_crumb, render};
@@ -68,14 +68,7 @@ pub(super) async fn logout(
     Form(form): Form<TokenForm>,
 ) -> PageResult {
     caller.check_form_token(&form.csrf_token)?;
-    if let auth::Credential::Session { token_hash, .. } = &caller.credential {
-        state.store.delete_session(token_hash).await?;
-    }
-    state
-        .store
-        .record_event(&caller.audit, "logout", "session", Some(caller.user.id))
-        .await?;
-    let cookie = auth::expired_cookie(state.config.secure_cookies);
+    let cookie = crate::api::session::end_session(&state, &caller).await?;
     Ok(([(header::SET_COOKIE, cookie)], Redirect::to("/login")).into_response())
 }
 
@@ -106,34 +99,26 @@ pub(super) async fn password_submit(
     Form(form): Form<PasswordForm>,
 ) -> PageResult {
     caller.check_form_token(&form.csrf_token)?;
-    let credentials = state
-        .store
-        .credentials(&caller.user.username)
-        .await?
-        .ok_or_else(ApiError::unauthorized)?;
-    let problem =
-        if !luoshi_domain::password::verify(&form.old_password, &credentials.password_hash) {
-            Some("原密码不正确".to_string())
-        } else if form.old_password == form.new_password {
-            Some("新密码不能与原密码相同".to_string())
-        } else {
-            luoshi_domain::password::check_policy(&form.new_password)
-                .err()
-                .map(|e| e.to_string())
-        };
-    if let Some(message) = problem {
-        let page = PasswordPage {
-            layout: Layout::of(&caller, vec![home_crumb(), ("".into(), "修改密码".into())]),
-            error: Some(message),
-        };
-        return Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)).into_response());
+    let changed = luoshi_app::session::change_password(
+        &state.store,
+        &caller.audit,
+        &caller.user,
+        &form.old_password,
+        &form.new_password,
+    )
+    .await;
+    match changed {
+        Ok(()) => Ok(Redirect::to("/login").into_response()),
+        Err(error @ luoshi_app::AppError::Store(_)) => Err(error.into()),
+        Err(error) => {
+            let error = ApiError::from(error);
+            let page = PasswordPage {
+                layout: Layout::of(&caller, vec![home_crumb(), ("".into(), "修改密码".into())]),
+                error: Some(error.message),
+            };
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)).into_response())
+        }
     }
-    let hash = luoshi_domain::password::hash(&form.new_password);
-    state
-        .store
-        .set_password(&caller.audit, caller.user.id, &hash, false)
-        .await?;
-    Ok(Redirect::to("/login").into_response())
 }
 
 #[derive(Template)]
