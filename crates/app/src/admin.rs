@@ -2,6 +2,8 @@
 //! administrators act here, and the rules that keep an organization usable are kept once:
 //! a unit role belongs to a unit, and an administrator cannot lock themself out.
 
+use std::collections::HashMap;
+
 use luoshi_domain::password;
 use luoshi_domain::policy::{Action, Actor, decide};
 use luoshi_domain::role::Role;
@@ -25,6 +27,48 @@ fn check_units_for_role(role: Role, units: &[i64]) -> Result<()> {
         });
     }
     Ok(())
+}
+
+/// The caller's organization and its settings, for everyone signed in.
+pub async fn organization(store: &Store, actor: &Actor) -> Result<Organization> {
+    Ok(store.organization(actor.organization_id).await?)
+}
+
+/// Which units a unit list keeps.
+#[derive(Clone, Debug, Default)]
+pub struct UnitFilter {
+    pub kind: Option<String>,
+    pub parent: Option<i64>,
+    /// Part of the name or of an abbreviation.
+    pub words: Option<String>,
+}
+
+/// The organization's units, for everyone signed in (reports and tasks name them).
+pub async fn units(store: &Store, actor: &Actor, filter: &UnitFilter) -> Result<Vec<Unit>> {
+    Ok(store
+        .units(actor.organization_id)
+        .await?
+        .into_iter()
+        .filter(|u| filter.kind.as_ref().is_none_or(|k| &u.kind == k))
+        .filter(|u| filter.parent.is_none_or(|p| u.parent_id == Some(p)))
+        .filter(|u| {
+            filter
+                .words
+                .as_deref()
+                .is_none_or(|q| u.name.contains(q) || u.abbreviations.iter().any(|a| a.contains(q)))
+        })
+        .collect())
+}
+
+/// The display names of the organization's people, by user id, for histories and comments.
+pub async fn people_names(store: &Store, actor: &Actor) -> Result<HashMap<i64, String>> {
+    Ok(store
+        .users(actor.organization_id, None, None, Paging::all())
+        .await?
+        .items
+        .into_iter()
+        .map(|u| (u.id, u.display_name))
+        .collect())
 }
 
 pub async fn update_organization(

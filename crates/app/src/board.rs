@@ -8,8 +8,8 @@ use luoshi_domain::policy::{Action, Actor, TaskAction, TaskScope, decide};
 use luoshi_domain::record::{OwedReport, PlanStatus, standing_reports};
 use luoshi_domain::report::{ProgressStatus, ReportState};
 use luoshi_store::{
-    Audit, Dashboard, Page, Paging, Plan, PublicPeriod, Report, ReportFilter, Store, Task,
-    TaskWithLight,
+    Audit, AuditEntry, Dashboard, HistoryScope, Page, Paging, Plan, PublicPeriod, Report,
+    ReportFilter, Section, Store, TargetProgress, Task, TaskWithLight,
 };
 
 use crate::error::{AppError, Result, check};
@@ -342,4 +342,73 @@ pub async fn unit_work(store: &Store, actor: &Actor, today: NaiveDate) -> Result
         owed,
         returned,
     })
+}
+
+/// A plan the caller may see with its sections and the tasks it may see.
+pub async fn plan_view(
+    store: &Store,
+    actor: &Actor,
+    plan_id: i64,
+    today: NaiveDate,
+) -> Result<(Plan, Vec<Section>, Vec<TaskWithLight>)> {
+    let plan = visible(store, actor, plan_id).await?;
+    let sections = store.sections(plan.id).await?;
+    let tasks = visible_tasks(store, actor, &plan, today).await?;
+    Ok((plan, sections, tasks))
+}
+
+/// A plan's sections, for whoever may see the plan.
+pub async fn sections(store: &Store, actor: &Actor, plan_id: i64) -> Result<Vec<Section>> {
+    let plan = visible(store, actor, plan_id).await?;
+    Ok(store.sections(plan.id).await?)
+}
+
+/// The progress of one task's targets against 序时进度, for whoever may read the task.
+pub async fn task_targets(
+    store: &Store,
+    actor: &Actor,
+    task_id: i64,
+    today: NaiveDate,
+) -> Result<Vec<TargetProgress>> {
+    let scope = authorize(store, actor, task_id, TaskAction::Read).await?;
+    let plan = store.plan(actor.organization_id, scope.plan_id).await?;
+    let organization = store.organization(actor.organization_id).await?;
+    let board = store
+        .dashboard(&plan, &organization.light_rules, today)
+        .await?;
+    Ok(board
+        .targets
+        .into_iter()
+        .filter(|t| t.task_id == task_id)
+        .collect())
+}
+
+/// What others changed in a plan since the caller's previous login (or lately, on a first
+/// login): the time of that login and up to `limit` entries, newest first.
+pub async fn changes_since_last_login(
+    store: &Store,
+    actor: &Actor,
+    plan_id: i64,
+    limit: usize,
+) -> Result<(Option<AuditEntry>, Vec<AuditEntry>)> {
+    check(decide(actor, Action::ReadOrganization), "计划")?;
+    let plan = store.plan(actor.organization_id, plan_id).await?;
+    let since = store.previous_login(actor.user_id).await?;
+    // Twice the limit is read so that the caller's own changes, left out, seldom leave the
+    // list short.
+    let recent = store
+        .history(
+            actor.organization_id,
+            HistoryScope::Plan(plan.id),
+            since.as_ref().map(|e| e.id),
+            Paging::new(Some(1), Some(limit as i64 * 2)),
+        )
+        .await?;
+    let others = recent
+        .items
+        .into_iter()
+        .filter(|e| e.actor_id != Some(actor.user_id))
+        .take(limit)
+        .collect();
+    Ok((since, others))
 }

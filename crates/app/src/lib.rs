@@ -15,6 +15,7 @@
 //! - [`reports`]: the report workflow: writing, evidence, co-units' contributions, and who
 //!   may submit, approve, accept or return.
 //! - [`notices`]: supervision notices and comments on tasks.
+//! - [`public`]: the published periods the public reads without signing in.
 //! - [`session`]: the first run, login under lockout and rate limits, logout, password
 //!   change, API tokens.
 //! - [`files`]: the files a plan is exported as (a [`files::Book`] gathered, then rendered).
@@ -28,6 +29,7 @@ pub mod notices;
 pub mod plan_editing;
 pub mod plan_files;
 pub mod plans;
+pub mod public;
 pub mod reports;
 pub mod session;
 pub mod tasks;

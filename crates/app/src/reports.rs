@@ -98,6 +98,28 @@ pub async fn create(
         .await?)
 }
 
+/// The newest version of a task's report for `period`, if one was started.
+pub async fn for_period(
+    store: &Store,
+    actor: &Actor,
+    task_id: i64,
+    period: &str,
+) -> Result<Option<Report>> {
+    authorize(store, actor, task_id, TaskAction::Read).await?;
+    let filter = ReportFilter {
+        organization_id: actor.organization_id,
+        task_id: Some(task_id),
+        period: Some(period.to_string()),
+        ..Default::default()
+    };
+    Ok(store
+        .reports(&filter, Paging::all())
+        .await?
+        .items
+        .into_iter()
+        .next())
+}
+
 /// Writes the period's report as the report form does: the draft (or returned report) is
 /// updated, a period without one gets a new draft, and a report already submitted is
 /// refused. Submitting is a separate [`transition`].
@@ -110,14 +132,7 @@ pub async fn save_for_period(
     input: &ReportInput,
 ) -> Result<Report> {
     authorize(store, actor, task_id, TaskAction::WriteReport).await?;
-    let filter = ReportFilter {
-        organization_id: actor.organization_id,
-        task_id: Some(task_id),
-        period: Some(period.to_string()),
-        ..Default::default()
-    };
-    let existing = store.reports(&filter, Paging::all()).await?.items;
-    match existing.into_iter().next() {
+    match for_period(store, actor, task_id, period).await? {
         Some(report) if matches!(report.state, ReportState::Draft | ReportState::Returned) => {
             Ok(store.update_report(audit, report.id, input).await?)
         }

@@ -25,13 +25,18 @@ pub struct FirstRun {
     pub password: String,
 }
 
+/// True until the first run has made someone: the login page then offers the setup.
+pub async fn first_run_pending(store: &Store) -> Result<bool> {
+    Ok(store.count_users().await? == 0)
+}
+
 /// Creates the organization and its first admin, only while nobody exists.
 pub async fn first_admin(
     store: &Store,
     ip: &str,
     input: &FirstRun,
 ) -> Result<(Organization, User)> {
-    if store.count_users().await? > 0 {
+    if !first_run_pending(store).await? {
         return Err(AppError::AlreadySetUp);
     }
     password::check_policy(&input.password)?;
@@ -61,10 +66,11 @@ pub async fn first_admin(
     Ok((organization, user))
 }
 
-/// A session just opened: the user, the secret its cookie carries (stored only hashed) and
-/// its CSRF token.
+/// A session just opened: the user and their organization, the secret its cookie carries
+/// (stored only hashed) and its CSRF token.
 pub struct Opened {
     pub user: User,
+    pub organization: Organization,
     pub secret: String,
     pub csrf: String,
 }
@@ -150,7 +156,13 @@ pub async fn log_in(
     store
         .record_event(&audit, "login", "session", Some(user.id))
         .await?;
-    Ok(Opened { user, secret, csrf })
+    let organization = store.organization(user.organization_id).await?;
+    Ok(Opened {
+        user,
+        organization,
+        secret,
+        csrf,
+    })
 }
 
 /// Ends the caller's session (when it came with one; an API token stays valid) and records

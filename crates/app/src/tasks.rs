@@ -2,7 +2,7 @@
 //! on a task is decided through the policy against it.
 
 use luoshi_domain::policy::{Action, Actor, TaskAction, TaskScope, decide};
-use luoshi_store::{Store, TaskScopeFacts};
+use luoshi_store::{AuditEntry, HistoryScope, Page, Paging, Store, TaskScopeFacts};
 
 use crate::error::{AppError, Result, check};
 
@@ -37,4 +37,22 @@ pub fn scope_of(facts: &TaskScopeFacts) -> TaskScope<'_> {
         lead: &facts.lead,
         co: &facts.co,
     }
+}
+
+/// A task's history (the audit entries of the task and what hangs off it), newest first.
+pub async fn history(
+    store: &Store,
+    actor: &Actor,
+    task_id: i64,
+    paging: Paging,
+) -> Result<Page<AuditEntry>> {
+    authorize(store, actor, task_id, TaskAction::Read).await?;
+    Ok(store
+        .history(
+            actor.organization_id,
+            HistoryScope::Task(task_id),
+            None,
+            paging,
+        )
+        .await?)
 }

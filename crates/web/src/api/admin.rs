@@ -24,10 +24,7 @@ pub async fn organization(
     caller: Caller,
 ) -> ApiResult<Json<Organization>> {
     Ok(Json(
-        state
-            .store
-            .organization(caller.actor.organization_id)
-            .await?,
+        admin::organization(&state.store, &caller.actor).await?,
     ))
 }
 
@@ -56,20 +53,12 @@ pub async fn units(
     caller: Caller,
     Query(query): Query<UnitQuery>,
 ) -> ApiResult<Json<Page<Unit>>> {
-    let units: Vec<Unit> = state
-        .store
-        .units(caller.actor.organization_id)
-        .await?
-        .into_iter()
-        .filter(|u| query.kind.as_ref().is_none_or(|k| &u.kind == k))
-        .filter(|u| query.parent.is_none_or(|p| u.parent_id == Some(p)))
-        .filter(|u| {
-            query
-                .q
-                .as_deref()
-                .is_none_or(|q| u.name.contains(q) || u.abbreviations.iter().any(|a| a.contains(q)))
-        })
-        .collect();
+    let filter = admin::UnitFilter {
+        kind: query.kind,
+        parent: query.parent,
+        words: query.q,
+    };
+    let units = admin::units(&state.store, &caller.actor, &filter).await?;
     Ok(Json(page_of(
         units,
         Paging::new(query.page, query.per_page),

@@ -25,11 +25,6 @@ use luoshi_app::board::{self, StatusFilter, TaskFilter, TaskOrder};
 use luoshi_app::plan_editing::{self, UnitChoice};
 use luoshi_app::plan_files;
 
-/// A plan the caller may see: drafts only for those who manage plans.
-pub(crate) async fn visible_plan(state: &AppState, caller: &Caller, id: i64) -> ApiResult<Plan> {
-    Ok(luoshi_app::plans::visible(&state.store, &caller.actor, id).await?)
-}
-
 /// Loads a task's scope and checks `action` on it for the caller.
 pub(crate) async fn authorize_task(
     state: &AppState,
@@ -91,7 +86,7 @@ pub async fn upload(
         &read,
     )
     .await?;
-    let unmatched = state.store.unmatched_unit_names(plan.id).await?;
+    let unmatched = plan_editing::unmatched_units(&state.store, &caller.actor, plan.id).await?;
     let body = json!({
         "plan": plan,
         "updated": updated,
@@ -157,9 +152,8 @@ pub async fn get(
     caller: Caller,
     Path(id): Path<i64>,
 ) -> ApiResult<Json<serde_json::Value>> {
-    let plan = visible_plan(&state, &caller, id).await?;
-    let sections = state.store.sections(plan.id).await?;
-    let tasks = board::visible_tasks(&state.store, &caller.actor, &plan, state.today()).await?;
+    let (plan, sections, tasks) =
+        board::plan_view(&state.store, &caller.actor, id, state.today()).await?;
     Ok(Json(
         json!({ "plan": plan, "sections": sections, "tasks": tasks }),
     ))
@@ -244,7 +238,7 @@ pub async fn map_unit(
     )
     .await?;
     Ok(Json(
-        json!({ "mapped": mapped, "unmatched_units": state.store.unmatched_unit_names(id).await? }),
+        json!({ "mapped": mapped, "unmatched_units": plan_editing::unmatched_units(&state.store, &caller.actor, id).await? }),
     ))
 }
 

@@ -3,6 +3,7 @@
 
 use axum::Json;
 use axum::extract::State;
+use luoshi_app::public;
 use luoshi_store::PublicPeriod;
 use serde_json::json;
 
@@ -14,8 +15,7 @@ pub async fn periods(
     State(state): State<AppState>,
     Path(id): Path<i64>,
 ) -> ApiResult<Json<serde_json::Value>> {
-    let plan = state.store.published_plan(id).await?;
-    let periods = state.store.published_periods(plan.id).await?;
+    let (plan, periods) = public::periods(&state.store, id).await?;
     Ok(Json(
         json!({ "plan_id": plan.id, "title": plan.title, "year": plan.year, "periods": periods }),
     ))
@@ -25,6 +25,5 @@ pub async fn period(
     State(state): State<AppState>,
     Path((id, period)): Path<(i64, String)>,
 ) -> ApiResult<Json<PublicPeriod>> {
-    let plan = state.store.published_plan(id).await?;
-    Ok(Json(state.store.published_period(plan.id, &period).await?))
+    Ok(Json(public::period(&state.store, id, &period).await?.1))
 }

@@ -69,13 +69,13 @@ pub async fn login(
     Body(input): Body<Login>,
 ) -> ApiResult<Response> {
     let session = authenticate(&state, &ip, &input.username, &input.password).await?;
-    let organization = state
-        .store
-        .organization(session.user.organization_id)
-        .await?;
     Ok((
         [(header::SET_COOKIE, session.cookie)],
-        Json(session_body(&session.user, &organization, &session.csrf)),
+        Json(session_body(
+            &session.user,
+            &session.organization,
+            &session.csrf,
+        )),
     )
         .into_response())
 }
@@ -83,6 +83,7 @@ pub async fn login(
 /// A session just opened: the user, the `Set-Cookie` value and the CSRF token.
 pub(crate) struct Opened {
     pub user: User,
+    pub organization: Organization,
     pub cookie: String,
     pub csrf: String,
 }
@@ -99,6 +100,7 @@ pub(crate) async fn authenticate(
     Ok(Opened {
         cookie: auth::session_cookie(&opened.secret, state.config.secure_cookies),
         user: opened.user,
+        organization: opened.organization,
         csrf: opened.csrf,
     })
 }
@@ -118,10 +120,7 @@ pub async fn me(
     State(state): State<AppState>,
     caller: Caller,
 ) -> ApiResult<Json<serde_json::Value>> {
-    let organization = state
-        .store
-        .organization(caller.user.organization_id)
-        .await?;
+    let organization = luoshi_app::admin::organization(&state.store, &caller.actor).await?;
     let csrf = match &caller.credential {
         Credential::Session { csrf_token, .. } => csrf_token.clone(),
         Credential::Token => String::new(),

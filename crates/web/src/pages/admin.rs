@@ -4,7 +4,6 @@ use askama::Template;
 use axum::Form;
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect};
-use luoshi_domain::policy::{Action, decide};
 use luoshi_store::Paging;
 use serde::Deserialize;
 
@@ -63,10 +62,12 @@ async fn admin_view(
     message: Option<String>,
     error: Option<String>,
 ) -> Result<AdminPage, PageError> {
-    ApiError::check(decide(&caller.actor, Action::Administer), "页面")?;
-    let organization_id = caller.actor.organization_id;
-    let organization = state.store.organization(organization_id).await?;
-    let units = state.store.units(organization_id).await?;
+    let (store, actor) = (&state.store, &caller.actor);
+    let users = admin::users(store, actor, None, None, Paging::all())
+        .await?
+        .items;
+    let organization = admin::organization(store, actor).await?;
+    let units = admin::units(store, actor, &admin::UnitFilter::default()).await?;
     let name_of = |id: Option<i64>| {
         id.and_then(|id| units.iter().find(|u| u.id == id))
             .map(|u| u.name.clone())
@@ -86,11 +87,7 @@ async fn admin_view(
             abbreviations: u.abbreviations.join(","),
         })
         .collect();
-    let users = state
-        .store
-        .users(organization_id, None, None, Paging::all())
-        .await?
-        .items
+    let users = users
         .into_iter()
         .map(|user| UserRow {
             id: user.id,

@@ -9,7 +9,7 @@ use luoshi_domain::period::china_time;
 use luoshi_domain::policy::{Action, decide};
 use luoshi_domain::record::NoticeState;
 use luoshi_domain::record::PlanStatus;
-use luoshi_store::{Dashboard, HistoryScope, Paging, Plan};
+use luoshi_store::{Dashboard, Paging, Plan};
 use serde::Deserialize;
 
 use crate::AppState;
@@ -120,10 +120,7 @@ pub(super) async fn home(
     Viewer(caller): Viewer,
     Query(query): Query<HomeQuery>,
 ) -> PageResult {
-    let organization = state
-        .store
-        .organization(caller.actor.organization_id)
-        .await?;
+    let organization = luoshi_app::admin::organization(&state.store, &caller.actor).await?;
     if decide(&caller.actor, Action::ReadOrganization).allowed() {
         let plans = board::plans(
             &state.store,
@@ -166,31 +163,17 @@ pub(super) async fn home(
             .map(|t| target_view(t, threshold))
             .collect();
         let periods = report_periods(&plan, state.today()).0;
-        let tasks: HashMap<i64, luoshi_store::Task> = state
-            .store
-            .plan_tasks(plan.id)
-            .await?
-            .into_iter()
-            .map(|t| (t.id, t))
-            .collect();
+        let tasks: HashMap<i64, luoshi_store::Task> =
+            board::visible_tasks(&state.store, &caller.actor, &plan, state.today())
+                .await?
+                .into_iter()
+                .map(|t| (t.task.id, t.task))
+                .collect();
         let notices = open_notices(&state, &caller, &tasks).await?;
-        let since = state.store.previous_login(caller.user.id).await?;
-        let recent = state
-            .store
-            .history(
-                caller.actor.organization_id,
-                HistoryScope::Plan(plan.id),
-                since.as_ref().map(|e| e.id),
-                Paging::new(Some(1), Some(BOARD_CHANGES as i64 * 2)),
-            )
-            .await?;
-        let others: Vec<_> = recent
-            .items
-            .into_iter()
-            .filter(|e| e.actor_id != Some(caller.user.id))
-            .take(BOARD_CHANGES)
-            .collect();
-        let names = user_names(&state, caller.actor.organization_id).await?;
+        let (since, others) =
+            board::changes_since_last_login(&state.store, &caller.actor, plan.id, BOARD_CHANGES)
+                .await?;
+        let names = user_names(&state, &caller).await?;
         let changes = history::lines(&others, &names)
             .into_iter()
             .map(|line| ChangeLine {

@@ -44,15 +44,9 @@ pub(super) async fn plan_page(
         .map(|s| TaskOrder::parse(&s))
         .transpose()?
         .unwrap_or_default();
-    let (plan, all) = board::plan_tasks(
-        &state.store,
-        &caller.actor,
-        id,
-        &TaskFilter::default(),
-        order,
-        state.today(),
-    )
-    .await?;
+    let (plan, sections, mut all) =
+        board::plan_view(&state.store, &caller.actor, id, state.today()).await?;
+    order.sort(&mut all);
     let mut units: Vec<(i64, String, bool)> = Vec::new();
     for item in &all {
         for a in item.task.lead_units.iter().chain(&item.task.co_units) {
@@ -65,10 +59,7 @@ pub(super) async fn plan_page(
             }
         }
     }
-    let sections = state
-        .store
-        .sections(plan.id)
-        .await?
+    let sections = sections
         .into_iter()
         .map(|s| (s.id, s.title, filter.section == Some(s.id)))
         .collect();

@@ -4,6 +4,7 @@ use askama::Template;
 use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::IntoResponse;
+use luoshi_app::public;
 use luoshi_domain::light::LightColor;
 use luoshi_domain::period::Period;
 use luoshi_store::{Plan, PublicPeriod};
@@ -30,11 +31,8 @@ pub(super) fn period_label(plan: &Plan, key: &str) -> String {
 }
 
 pub(super) async fn public_index(State(state): State<AppState>, Path(id): Path<i64>) -> PageResult {
-    let plan = state.store.published_plan(id).await?;
-    let periods = state
-        .store
-        .published_periods(plan.id)
-        .await?
+    let (plan, periods) = public::periods(&state.store, id).await?;
+    let periods = periods
         .into_iter()
         .map(|key| {
             let label = period_label(&plan, &key);
@@ -60,8 +58,7 @@ pub(super) async fn public_period(
     State(state): State<AppState>,
     Path((id, period)): Path<(i64, String)>,
 ) -> PageResult {
-    let plan = state.store.published_plan(id).await?;
-    let period = state.store.published_period(plan.id, &period).await?;
+    let (plan, period) = public::period(&state.store, id, &period).await?;
     let index = format!("/public/plans/{}", plan.id);
     Ok(render(&PublicPeriodPage {
         layout: Layout {
@@ -101,10 +98,9 @@ fn rfc3339(at: i64) -> String {
 
 /// An Atom feed of the published periods, newest first.
 pub(super) async fn feed(State(state): State<AppState>, Path(id): Path<i64>) -> PageResult {
-    let plan = state.store.published_plan(id).await?;
+    let (plan, periods) = public::all_periods(&state.store, id).await?;
     let mut entries = Vec::new();
-    for key in state.store.published_periods(plan.id).await? {
-        let period = state.store.published_period(plan.id, &key).await?;
+    for period in periods {
         let done = period
             .tasks
             .iter()
@@ -114,7 +110,7 @@ pub(super) async fn feed(State(state): State<AppState>, Path(id): Path<i64>) -> 
             title: format!("{}落实进展（{}）", plan.title, period.period_label),
             updated: rfc3339(period.published_at),
             summary: format!("共{}项任务，已完成{}项。", period.tasks.len(), done),
-            key,
+            key: period.period,
         });
     }
     let updated = entries

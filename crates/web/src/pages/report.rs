@@ -10,7 +10,7 @@ use luoshi_domain::light::trim_number;
 use luoshi_domain::period::Period;
 use luoshi_domain::policy::TaskAction;
 use luoshi_domain::report::{ProgressStatus, ReportAction, ReportState};
-use luoshi_store::{ActualInput, Paging, Plan, ReportFilter, ReportInput};
+use luoshi_store::{ActualInput, Plan, ReportInput};
 use serde::Deserialize;
 
 use crate::AppState;
@@ -90,19 +90,7 @@ async fn report_form(
     let (plan, item) = task_with_light(state, caller, id).await?;
     let (periods, preselect) = report_periods(&plan, state.today());
     let period = period.unwrap_or(preselect);
-    let filter = ReportFilter {
-        organization_id: caller.actor.organization_id,
-        task_id: Some(id),
-        period: Some(period.clone()),
-        ..Default::default()
-    };
-    let existing = state
-        .store
-        .reports(&filter, Paging::all())
-        .await?
-        .items
-        .into_iter()
-        .next();
+    let existing = reports::for_period(&state.store, &caller.actor, id, &period).await?;
     let actual_of = |target: i64| {
         existing
             .as_ref()

@@ -3,9 +3,10 @@
 
 use std::collections::HashMap;
 
-use luoshi_store::{Paging, TaskWithLight};
+use luoshi_store::TaskWithLight;
 
 use crate::AppState;
+use crate::auth::Caller;
 
 use super::frame::PageError;
 
@@ -80,14 +81,7 @@ pub(super) fn unit_name_of(task: &luoshi_store::Task, unit: i64) -> String {
 /// Display names of the organization's people, for histories and comments.
 pub(super) async fn user_names(
     state: &AppState,
-    organization_id: i64,
+    caller: &Caller,
 ) -> Result<HashMap<i64, String>, PageError> {
-    Ok(state
-        .store
-        .users(organization_id, None, None, Paging::all())
-        .await?
-        .items
-        .into_iter()
-        .map(|u| (u.id, u.display_name))
-        .collect())
+    Ok(luoshi_app::admin::people_names(&state.store, &caller.actor).await?)
 }

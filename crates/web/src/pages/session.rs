@@ -33,7 +33,7 @@ pub(super) async fn login_page(
         layout: Layout::anonymous(&[("", "登录")]),
         error: None,
         username: String::new(),
-        first_run: state.store.count_users().await? == 0,
+        first_run: luoshi_app::session::first_run_pending(&state.store).await?,
     }))
 }
 
@@ -133,7 +133,7 @@ struct SetupPage {
 
 /// The first-run page: shown only while the database has no user.
 pub(super) async fn setup_page(State(state): State<AppState>) -> PageResult {
-    if state.store.count_users().await? > 0 {
+    if !luoshi_app::session::first_run_pending(&state.store).await? {
         return Ok(Redirect::to("/login").into_response());
     }
     Ok(render(&SetupPage {

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use askama::Template;
 use axum::extract::State;
 use chrono::Datelike;
-use luoshi_app::{board, notices, reports};
+use luoshi_app::{admin, board, notices, reports, tasks};
 use luoshi_domain::light::trim_number;
 use luoshi_domain::period::{Cycle, Period, china_time};
 use luoshi_domain::policy::{Action, decide};
@@ -13,7 +13,7 @@ use luoshi_domain::record::NoticeState;
 use luoshi_domain::record::PlanStatus;
 use luoshi_domain::record::standing_reports;
 use luoshi_domain::report::ReportState;
-use luoshi_store::{HistoryScope, Paging, Plan, TaskWithLight};
+use luoshi_store::{Paging, Plan, TaskWithLight};
 
 use crate::AppState;
 use crate::api::Path;
@@ -147,18 +147,10 @@ pub(super) async fn task_page(
     Path(id): Path<i64>,
 ) -> PageResult {
     let (plan, item) = task_with_light(&state, &caller, id).await?;
-    let organization = state
-        .store
-        .organization(caller.actor.organization_id)
-        .await?;
-    let board = state
-        .store
-        .dashboard(&plan, &organization.light_rules, state.today())
-        .await?;
-    let targets = board
-        .targets
+    let organization = admin::organization(&state.store, &caller.actor).await?;
+    let targets = board::task_targets(&state.store, &caller.actor, id, state.today())
+        .await?
         .iter()
-        .filter(|t| t.task_id == id)
         .map(|t| target_view(t, organization.light_rules.yellow_lag_percent))
         .collect();
     let cycle = plan.cycle;
@@ -224,7 +216,7 @@ pub(super) async fn task_page(
             response: n.response.unwrap_or_default(),
         })
         .collect();
-    let names = user_names(&state, caller.actor.organization_id).await?;
+    let names = user_names(&state, &caller).await?;
     let comments = notices::comments(&state.store, &caller.actor, id, Paging::all())
         .await?
         .items
@@ -237,15 +229,13 @@ pub(super) async fn task_page(
             body: c.body,
         })
         .collect();
-    let history = state
-        .store
-        .history(
-            caller.actor.organization_id,
-            HistoryScope::Task(id),
-            None,
-            Paging::new(Some(1), Some(HISTORY_LINES)),
-        )
-        .await?;
+    let history = tasks::history(
+        &state.store,
+        &caller.actor,
+        id,
+        Paging::new(Some(1), Some(HISTORY_LINES)),
+    )
+    .await?;
     let scope = notice_scope;
     let can_report = decide(&caller.actor, Action::WriteReport(scope)).allowed()
         && plan.status == PlanStatus::Published;
