@@ -45,8 +45,22 @@ pub enum AppError {
     Rule(#[from] DomainError),
     #[error(transparent)]
     Store(#[from] StoreError),
+    /// A file could not be rendered (a fault of ours, not of the request).
     #[error(transparent)]
-    Office(#[from] OfficeError),
+    Office(OfficeError),
+}
+
+/// What the renderer reports about the request is told as such; only a failure to write
+/// the file stays an office error.
+impl From<OfficeError> for AppError {
+    fn from(error: OfficeError) -> Self {
+        match error {
+            OfficeError::NotFound(what) => AppError::NotFound(what),
+            OfficeError::Unreadable(message) => AppError::Unreadable(message),
+            OfficeError::Period(error) => AppError::Rule(error),
+            other => AppError::Office(other),
+        }
+    }
 }
 
 pub type Result<T, E = AppError> = std::result::Result<T, E>;

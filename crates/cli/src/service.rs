@@ -303,11 +303,15 @@ pub async fn import(
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or(name.clone());
-    let read =
-        luoshi_office::read_plan_file(&file_name, &bytes, 50 * 1024 * 1024, china_today().year())
-            .map_err(|e| anyhow!("{e}"))?;
     let store = location.open().await?;
     let organization = organization(&store, org, false).await?;
+    let read = luoshi_app::plan_files::read(
+        &Actor::operator(organization.id),
+        &file_name,
+        &bytes,
+        50 * 1024 * 1024,
+        china_today().year(),
+    )?;
     let files = location.data_dir.join("files");
     std::fs::create_dir_all(&files)?;
     let stored_name = secret_hash(&format!("{name}{}", luoshi_store::now()));
@@ -386,7 +390,7 @@ pub struct ExportRequest<'a> {
 }
 
 pub async fn export(location: &Location, request: ExportRequest<'_>) -> Result<()> {
-    let kind = luoshi_office::ExportKind::parse(request.kind).ok_or_else(|| {
+    let kind = luoshi_app::files::ExportKind::parse(request.kind).ok_or_else(|| {
         anyhow!(
             "unknown export {:?}: decomposition, ledger, units, bulletin, notice or summary",
             request.kind

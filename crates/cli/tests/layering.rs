@@ -25,7 +25,6 @@ const LAYERS: &[(&str, &[&str])] = &[
         "luoshi-web",
         &[
             "luoshi-app",
-            "luoshi-office",
             "luoshi-store",
             "luoshi-domain",
             "luoshi-plandoc",
@@ -36,7 +35,6 @@ const LAYERS: &[(&str, &[&str])] = &[
         &[
             "luoshi-web",
             "luoshi-app",
-            "luoshi-office",
             "luoshi-store",
             "luoshi-domain",
             "luoshi-plandoc",

@@ -9,7 +9,6 @@ use axum::response::{IntoResponse, Response};
 use luoshi_app::AppError;
 use luoshi_domain::DomainError;
 use luoshi_domain::policy::Decision;
-use luoshi_office::OfficeError;
 use luoshi_store::StoreError;
 use serde_json::json;
 
@@ -127,13 +126,6 @@ impl From<AppError> for ApiError {
             ),
             AppError::Rule(error) => error.into(),
             AppError::Store(error) => error.into(),
-            AppError::Office(OfficeError::NotFound(what)) => ApiError::not_found(what),
-            AppError::Office(OfficeError::Unreadable(message)) => ApiError::new(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "unreadable_document",
-                message,
-            ),
-            AppError::Office(OfficeError::Period(error)) => error.into(),
             AppError::Office(other) => {
                 tracing::error!(error = %other, "export failed");
                 ApiError::new(
