@@ -17,15 +17,6 @@ pub enum DomainError {
 }
 
 impl DomainError {
-    /// Stable machine-readable code.
-    pub fn code(&self) -> &'static str {
-        match self {
-            DomainError::InvalidTransition { .. } => "invalid_transition",
-            DomainError::Invalid { .. } => "invalid_field",
-            DomainError::WeakPassword(_) => "weak_password",
-        }
-    }
-
     pub fn invalid(field: &str, reason: impl Into<String>) -> Self {
         DomainError::Invalid {
             field: field.to_string(),

@@ -353,6 +353,6 @@ mod tests {
             red_return_count: 0,
             ..LightRules::default()
         };
-        assert_eq!(bad.validate().unwrap_err().code(), "invalid_field");
+        assert!(matches!(bad.validate(), Err(DomainError::Invalid { .. })));
     }
 }

@@ -13,12 +13,12 @@ use std::net::SocketAddr;
 
 use axum::extract::{ConnectInfo, FromRequestParts};
 use axum::http::request::Parts;
-use axum::http::{HeaderMap, Method, StatusCode, header};
+use axum::http::{HeaderMap, Method, header};
 use luoshi_domain::policy::Actor;
 use luoshi_store::{Audit, User, secret_hash};
 
 use crate::AppState;
-use crate::error::{ApiError, ApiResult};
+use crate::error::{ApiError, ApiResult, ErrorCode};
 
 pub const SESSION_COOKIE: &str = "luoshi_session";
 pub const CSRF_HEADER: &str = "x-csrf-token";
@@ -50,8 +50,7 @@ impl Caller {
         match &self.credential {
             Credential::Session { csrf_token, .. } if csrf_token == sent => Ok(()),
             _ => Err(ApiError::new(
-                StatusCode::FORBIDDEN,
-                "csrf_failed",
+                ErrorCode::CsrfFailed,
                 "请求校验失败（CSRF），请刷新页面后重试",
             )),
         }
@@ -142,13 +141,7 @@ impl FromRequestParts<AppState> for Caller {
             let user = store
                 .api_token_user(&secret_hash(&token))
                 .await?
-                .ok_or_else(|| {
-                    ApiError::new(
-                        StatusCode::UNAUTHORIZED,
-                        "bad_token",
-                        "API 令牌无效或已撤销",
-                    )
-                })?;
+                .ok_or_else(|| ApiError::new(ErrorCode::BadToken, "API 令牌无效或已撤销"))?;
             (user, Credential::Token)
         } else if let Some(secret) = cookie(&parts.headers, SESSION_COOKIE) {
             let token_hash = secret_hash(&secret);
@@ -161,8 +154,7 @@ impl FromRequestParts<AppState> for Caller {
             {
                 store.delete_session(&token_hash).await?;
                 return Err(ApiError::new(
-                    StatusCode::UNAUTHORIZED,
-                    "session_expired",
+                    ErrorCode::SessionExpired,
                     "会话已过期，请重新登录",
                 ));
             }
@@ -172,8 +164,7 @@ impl FromRequestParts<AppState> for Caller {
                 let sent = parts.headers.get(CSRF_HEADER).and_then(|v| v.to_str().ok());
                 if sent != Some(session.csrf_token.as_str()) {
                     return Err(ApiError::new(
-                        StatusCode::FORBIDDEN,
-                        "csrf_failed",
+                        ErrorCode::CsrfFailed,
                         "请求校验失败（CSRF），请刷新页面后重试",
                     ));
                 }
@@ -193,16 +184,11 @@ impl FromRequestParts<AppState> for Caller {
         };
         let user = store.user(user_id).await?;
         if user.disabled {
-            return Err(ApiError::new(
-                StatusCode::UNAUTHORIZED,
-                "account_disabled",
-                "账号已停用",
-            ));
+            return Err(ApiError::new(ErrorCode::AccountDisabled, "账号已停用"));
         }
         if user.must_change_password && !PASSWORD_CHANGE_PATHS.contains(&parts.uri.path()) {
             return Err(ApiError::new(
-                StatusCode::FORBIDDEN,
-                "password_change_required",
+                ErrorCode::PasswordChangeRequired,
                 "首次登录或密码被重置，请先修改密码",
             ));
         }

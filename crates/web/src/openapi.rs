@@ -15,6 +15,7 @@ use utoipa::openapi::{
 };
 
 use crate::api::ENDPOINTS;
+use crate::error::ErrorCode;
 
 fn method(name: &str) -> HttpMethod {
     match name {
@@ -38,6 +39,18 @@ fn path_parameter_schema(name: &str) -> Object {
     }
 }
 
+/// What every error response carries, with every code the API answers with.
+fn error_description() -> String {
+    let codes: Vec<String> = ErrorCode::ALL
+        .iter()
+        .map(|c| format!("{} ({})", c.as_str(), c.status().as_u16()))
+        .collect();
+    format!(
+        "错误：{{\"error\": {{\"code\", \"message\"}}}}；code 取值：{}",
+        codes.join("，")
+    )
+}
+
 /// Builds the document.
 pub fn build() -> OpenApi {
     let mut paths = PathsBuilder::new();
@@ -58,7 +71,7 @@ pub fn build() -> OpenApi {
             .response(
                 "4XX",
                 ResponseBuilder::new()
-                    .description("错误：{\"error\": {\"code\", \"message\"}}")
+                    .description(error_description())
                     .build(),
             );
         for part in endpoint.path.split('/') {

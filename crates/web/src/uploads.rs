@@ -8,7 +8,7 @@ use axum::extract::Multipart;
 use axum::http::StatusCode;
 use sha2::{Digest, Sha256};
 
-use crate::error::{ApiError, ApiResult};
+use crate::error::{ApiError, ApiResult, ErrorCode};
 use luoshi_domain::password::new_secret;
 
 pub struct UploadedFile {
@@ -23,8 +23,7 @@ pub struct StoredFile {
 
 fn too_large(limit: usize) -> ApiError {
     ApiError::new(
-        StatusCode::PAYLOAD_TOO_LARGE,
-        "file_too_large",
+        ErrorCode::FileTooLarge,
         format!("文件超过大小上限 {} MB", limit / (1024 * 1024)),
     )
 }
@@ -111,11 +110,7 @@ pub async fn store_file(data_dir: &Path, file: &UploadedFile) -> ApiResult<Store
     let dir = files_dir(data_dir);
     let failed = |e: std::io::Error| {
         tracing::error!(error = %e, dir = %dir.display(), "cannot store upload");
-        ApiError::new(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "internal",
-            "文件保存失败，请联系管理员",
-        )
+        ApiError::new(ErrorCode::Internal, "文件保存失败，请联系管理员")
     };
     tokio::fs::create_dir_all(&dir).await.map_err(failed)?;
     let stored_name = new_secret();
@@ -180,9 +175,7 @@ pub fn evidence_type(file: &UploadedFile) -> ApiResult<&'static str> {
         _ => None,
     };
     found.ok_or_else(|| {
-        ApiError::new(
-            StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            "unsupported_file_type",
+        ApiError::new(ErrorCode::UnsupportedFileType,
             format!("“{}”不是允许的佐证材料类型（PDF、Word .docx、Excel .xlsx、PNG、JPEG、TXT），或内容与扩展名不符", file.name),
         )
     })

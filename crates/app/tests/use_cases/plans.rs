@@ -57,7 +57,10 @@ async fn files_go_to_readers_of_the_organization_named_after_the_plan() {
         ..request
     };
     let missing = export(&bureau.store, &leader.actor, &none, date(6, 2)).await;
-    assert!(matches!(missing, Err(AppError::Unreadable(_))), "{missing:?}");
+    assert!(
+        matches!(missing, Err(AppError::Unreadable(_))),
+        "{missing:?}"
+    );
 }
 
 #[tokio::test]

@@ -135,7 +135,7 @@ async fn admin_outcome(
             &admin_view(state, caller, Some(message), None).await?,
         )),
         Err(error) => {
-            let status = error.status;
+            let status = error.status();
             let page = admin_view(state, caller, None, Some(error.message)).await?;
             Ok((status, render(&page)).into_response())
         }

@@ -8,7 +8,7 @@ use serde::Deserialize;
 
 use crate::AppState;
 use crate::auth::Caller;
-use crate::error::ApiError;
+use crate::error::{ApiError, ErrorCode};
 
 const STYLESHEET: &str = include_str!("../../assets/app.css");
 
@@ -91,9 +91,9 @@ pub(super) struct ErrorPage {
 impl IntoResponse for PageError {
     fn into_response(self) -> Response {
         let error = self.0;
-        match (error.status, error.code) {
+        match (error.status(), error.code) {
             (StatusCode::UNAUTHORIZED, _) => Redirect::to("/login").into_response(),
-            (_, "password_change_required") => Redirect::to("/password").into_response(),
+            (_, ErrorCode::PasswordChangeRequired) => Redirect::to("/password").into_response(),
             (status, _) => {
                 let heading = match status {
                     StatusCode::NOT_FOUND => "页面不存在",

@@ -2,7 +2,7 @@
 
 use askama::Template;
 use axum::extract::State;
-use axum::http::{StatusCode, header};
+use axum::http::header;
 use axum::response::IntoResponse;
 use luoshi_app::public;
 use luoshi_domain::light::LightColor;
@@ -124,7 +124,7 @@ pub(super) async fn feed(State(state): State<AppState>, Path(id): Path<i64>) -> 
         entries,
     }
     .render()
-    .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", e.to_string()))?;
+    .map_err(|e| ApiError::internal(&e, "服务器内部错误，请稍后再试"))?;
     Ok((
         [(header::CONTENT_TYPE, "application/atom+xml; charset=utf-8")],
         xml,

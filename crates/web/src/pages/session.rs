@@ -9,7 +9,7 @@ use serde::Deserialize;
 
 use crate::AppState;
 use crate::auth::{Caller, ClientIp};
-use crate::error::ApiError;
+use crate::error::{ApiError, ErrorCode};
 
 use super::frame::{Layout, PageResult, TokenForm, Viewer, home_crumb, render};
 
@@ -51,13 +51,14 @@ pub(super) async fn login_submit(
     match crate::api::session::authenticate(&state, &ip, &form.username, &form.password).await {
         Ok(opened) => ([(header::SET_COOKIE, opened.cookie)], Redirect::to("/")).into_response(),
         Err(error) => {
+            let status = error.status();
             let page = LoginPage {
                 layout: Layout::anonymous(&[("", "登录")]),
                 error: Some(error.message),
                 username: form.username,
                 first_run: false,
             };
-            (error.status, render(&page)).into_response()
+            (status, render(&page)).into_response()
         }
     }
 }
@@ -159,13 +160,16 @@ pub(super) async fn setup_submit(
     };
     match crate::api::session::first_admin(&state, &ip, form).await {
         Ok(_) => Ok(Redirect::to("/login").into_response()),
-        Err(error) if error.code == "already_set_up" => Ok(Redirect::to("/login").into_response()),
+        Err(error) if error.code == ErrorCode::AlreadySetUp => {
+            Ok(Redirect::to("/login").into_response())
+        }
         Err(error) => {
+            let status = error.status();
             let page = SetupPage {
                 error: Some(error.message),
                 ..again
             };
-            Ok((error.status, render(&page)).into_response())
+            Ok((status, render(&page)).into_response())
         }
     }
 }

@@ -454,6 +454,16 @@ async fn security_rules(backend: Backend) {
         (status, body["error"]["code"].as_str()),
         (StatusCode::UNPROCESSABLE_ENTITY, Some("weak_password"))
     );
+    let (status, body) = newcomer
+        .post(
+            "/api/v1/session/password",
+            json!({ "old_password": "not-the-one", "new_password": "Brand-New-Pass-2" }),
+        )
+        .await;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("wrong_password"))
+    );
     let (status, _) = newcomer
         .post(
             "/api/v1/session/password",
