@@ -2,6 +2,7 @@
 //! rate-limit rules, logging out, changing one's own password and API tokens. The rules are
 //! written here once for the API, the pages and the CLI.
 
+use luoshi_domain::audit::{AuditAction, AuditEntity};
 use std::sync::OnceLock;
 
 use luoshi_domain::password;
@@ -98,7 +99,12 @@ pub async fn log_in(
     };
     if store.failed_logins_from(ip, now - 60).await? >= MAX_FAILED_LOGINS_PER_MINUTE_PER_IP {
         store
-            .record_event(&anonymous, "login_rate_limited", "session", None)
+            .record_event(
+                &anonymous,
+                AuditAction::LoginRateLimited,
+                AuditEntity::Session,
+                None,
+            )
             .await?;
         return Err(AppError::RateLimited);
     }
@@ -106,7 +112,12 @@ pub async fn log_in(
         password::verify(password_text, decoy_hash());
         store.record_login_attempt(ip, username, false).await?;
         store
-            .record_event(&anonymous, "login_failed", "session", None)
+            .record_event(
+                &anonymous,
+                AuditAction::LoginFailed,
+                AuditEntity::Session,
+                None,
+            )
             .await?;
         return Err(AppError::BadCredentials);
     };
@@ -124,7 +135,12 @@ pub async fn log_in(
                 .await?;
         }
         store
-            .record_event(&audit, "login_locked", "session", Some(user.id))
+            .record_event(
+                &audit,
+                AuditAction::LoginLocked,
+                AuditEntity::Session,
+                Some(user.id),
+            )
             .await?;
         let until = user
             .locked_until
@@ -142,7 +158,12 @@ pub async fn log_in(
                 .await?;
         }
         store
-            .record_event(&audit, "login_failed", "session", Some(user.id))
+            .record_event(
+                &audit,
+                AuditAction::LoginFailed,
+                AuditEntity::Session,
+                Some(user.id),
+            )
             .await?;
         return Err(AppError::BadCredentials);
     }
@@ -154,7 +175,12 @@ pub async fn log_in(
         .create_session(&secret_hash(&secret), user.id, &csrf, ip)
         .await?;
     store
-        .record_event(&audit, "login", "session", Some(user.id))
+        .record_event(
+            &audit,
+            AuditAction::Login,
+            AuditEntity::Session,
+            Some(user.id),
+        )
         .await?;
     let organization = store.organization(user.organization_id).await?;
     Ok(Opened {
@@ -177,7 +203,12 @@ pub async fn log_out(
         store.delete_session(hash).await?;
     }
     Ok(store
-        .record_event(audit, "logout", "session", Some(user_id))
+        .record_event(
+            audit,
+            AuditAction::Logout,
+            AuditEntity::Session,
+            Some(user_id),
+        )
         .await?)
 }
 

@@ -9,6 +9,7 @@
 //! - [`password`]: password policy and argon2 hashing.
 //! - [`units`]: matching unit names found in a plan to the organization's units.
 //! - [`import`]: an extracted plan document turned into a draft plan.
+//! - [`audit`]: the kinds of change and record the audit log keeps.
 //! - [`record`]: the records every layer reads (plans, tasks, reports, the board's figures).
 
 /// The text a stored or sent enum is written as, its Chinese name, and the parse back
@@ -39,6 +40,7 @@ macro_rules! text_enum {
     };
 }
 
+pub mod audit;
 pub mod error;
 pub mod import;
 pub mod light;

@@ -2,6 +2,7 @@
 //! reports and the figures computed from them. Their JSON is the API's. They live here, below
 //! the store, so that the file renderers need the domain alone.
 
+use crate::audit::{AuditAction, AuditEntity};
 use std::collections::{BTreeMap, HashMap};
 
 use chrono::{Datelike, NaiveDate};
@@ -314,8 +315,8 @@ pub struct AuditEntry {
     pub actor_id: Option<i64>,
     pub actor: String,
     pub ip: String,
-    pub action: String,
-    pub entity: String,
+    pub action: AuditAction,
+    pub entity: AuditEntity,
     pub entity_id: Option<i64>,
     pub before_json: Option<String>,
     pub after_json: Option<String>,

@@ -2,6 +2,7 @@
 //! before and after. Rows are written in the transaction of the change they describe; the
 //! schema's triggers refuse every update and delete, whoever asks.
 
+use luoshi_domain::audit::{AuditAction, AuditEntity};
 use serde::Serialize;
 use sqlx::AnyConnection;
 
@@ -54,8 +55,8 @@ impl Audit {
 pub(crate) async fn record<B: Serialize, A: Serialize>(
     conn: &mut AnyConnection,
     audit: &Audit,
-    action: &str,
-    entity: &str,
+    action: AuditAction,
+    entity: AuditEntity,
     entity_id: Option<i64>,
     before: Option<&B>,
     after: Option<&A>,
@@ -71,8 +72,8 @@ pub(crate) async fn record<B: Serialize, A: Serialize>(
     .bind(audit.actor_id)
     .bind(audit.actor.clone())
     .bind(audit.ip.clone())
-    .bind(action.to_string())
-    .bind(entity.to_string())
+    .bind(action.as_str().to_string())
+    .bind(entity.as_str().to_string())
     .bind(entity_id)
     .bind(before)
     .bind(after)
@@ -86,10 +87,10 @@ pub(crate) async fn record<B: Serialize, A: Serialize>(
 pub struct AuditFilter {
     /// Entries of this organization (and the few that belong to none).
     pub organization_id: Option<i64>,
-    pub entity: Option<String>,
+    pub entity: Option<AuditEntity>,
     pub entity_id: Option<i64>,
     pub actor_id: Option<i64>,
-    pub action: Option<String>,
+    pub action: Option<AuditAction>,
 }
 
 /// Whose history to read: one task, or every task of a plan with the plan itself.
@@ -103,13 +104,13 @@ const AUDIT_COLUMNS: &str =
     "SELECT id, at, actor_id, actor, ip, action, entity, entity_id, before_json, after_json";
 
 /// Records that hang off a task, by the entity name their audit rows carry.
-const TASK_CHILDREN: [(&str, &str); 6] = [
-    ("target", "targets"),
-    ("milestone", "milestones"),
-    ("report", "reports"),
-    ("notice", "notices"),
-    ("comment", "comments"),
-    ("contribution", "contributions"),
+const TASK_CHILDREN: [(AuditEntity, &str); 6] = [
+    (AuditEntity::Target, "targets"),
+    (AuditEntity::Milestone, "milestones"),
+    (AuditEntity::Report, "reports"),
+    (AuditEntity::Notice, "notices"),
+    (AuditEntity::Comment, "comments"),
+    (AuditEntity::Contribution, "contributions"),
 ];
 
 impl Store {
@@ -117,8 +118,8 @@ impl Store {
     pub async fn record_event(
         &self,
         audit: &Audit,
-        action: &str,
-        entity: &str,
+        action: AuditAction,
+        entity: AuditEntity,
         entity_id: Option<i64>,
     ) -> Result<()> {
         let mut conn = self.write.acquire().await?;
@@ -137,7 +138,7 @@ impl Store {
                 organization,
             );
         }
-        if let Some(entity) = &filter.entity {
+        if let Some(entity) = filter.entity {
             sql.push(" AND entity = ?", entity.as_str());
         }
         if let Some(id) = filter.entity_id {
@@ -146,7 +147,7 @@ impl Store {
         if let Some(id) = filter.actor_id {
             sql.push(" AND actor_id = ?", id);
         }
-        if let Some(action) = &filter.action {
+        if let Some(action) = filter.action {
             sql.push(" AND action = ?", action.as_str());
         }
         self.page(&sql, AUDIT_COLUMNS, " ORDER BY id DESC", paging)
@@ -186,8 +187,9 @@ impl Store {
         for (entity, table) in TASK_CHILDREN {
             sql.push(
                 &format!(
-                    " OR (entity = '{entity}' AND entity_id IN \
-                     (SELECT x.id FROM {table} x JOIN tasks t ON t.id = x.task_id WHERE {tasks}))"
+                    " OR (entity = '{}' AND entity_id IN \
+                     (SELECT x.id FROM {table} x JOIN tasks t ON t.id = x.task_id WHERE {tasks}))",
+                    entity.as_str()
                 ),
                 id,
             );

@@ -1,6 +1,7 @@
 //! Lights and figures computed on read from the stored facts: nothing time-driven is
 //! written, so any number of service instances agree and nothing runs twice.
 
+use luoshi_domain::audit::{AuditAction, AuditEntity};
 use std::collections::{BTreeMap, HashMap};
 
 use chrono::{Datelike, NaiveDate};
@@ -501,8 +502,8 @@ impl Store {
         record::<(), _>(
             &mut tx,
             audit,
-            "publish_period",
-            "plan",
+            AuditAction::PublishPeriod,
+            AuditEntity::Plan,
             Some(plan.id),
             None,
             Some(&public),

@@ -4,6 +4,8 @@
 use sqlx::any::AnyRow;
 use sqlx::{FromRow, Row as _};
 
+use luoshi_domain::audit::{AuditAction, AuditEntity};
+
 use crate::{
     Actual, Attachment, AuditEntry, Comment, Contribution, Milestone, Notice, NoticeState, Section,
 };
@@ -104,8 +106,8 @@ decode!(AuditEntry {
     actor_id,
     actor,
     ip,
-    action,
-    entity,
+    action as AuditAction,
+    entity as AuditEntity,
     entity_id,
     before_json,
     after_json

@@ -1,6 +1,7 @@
 //! Supervision notices (督办单) and comments (批示 / 留言) on tasks and reports.
 
 use luoshi_domain::DomainError;
+use luoshi_domain::audit::{AuditAction, AuditEntity};
 use serde::Deserialize;
 use utoipa::ToSchema;
 
@@ -60,8 +61,8 @@ impl Store {
         record::<(), _>(
             &mut tx,
             audit,
-            "issue",
-            "notice",
+            AuditAction::Issue,
+            AuditEntity::Notice,
             Some(notice.id),
             None,
             Some(&notice),
@@ -85,7 +86,7 @@ impl Store {
         if response.trim().is_empty() {
             return Err(DomainError::invalid("response", "办理情况不能为空").into());
         }
-        self.change_notice(audit, id, "answer", |sql| {
+        self.change_notice(audit, id, AuditAction::Answer, |sql| {
             sql.push(
                 "UPDATE notices SET state = 'answered', response = ?",
                 response.trim(),
@@ -100,7 +101,7 @@ impl Store {
     }
 
     pub async fn close_notice(&self, audit: &Audit, id: i64) -> Result<Notice> {
-        self.change_notice(audit, id, "close", |sql| {
+        self.change_notice(audit, id, AuditAction::Close, |sql| {
             sql.push("UPDATE notices SET state = 'closed', closed_at = ?", now());
             if let Some(actor) = audit.actor_id {
                 sql.push(", closed_by = ?", actor);
@@ -114,7 +115,7 @@ impl Store {
         &self,
         audit: &Audit,
         id: i64,
-        action: &str,
+        action: AuditAction,
         build: impl FnOnce(&mut Sql),
     ) -> Result<Notice> {
         let before = self.notice(id).await?;
@@ -134,7 +135,7 @@ impl Store {
             &mut tx,
             audit,
             action,
-            "notice",
+            AuditEntity::Notice,
             Some(id),
             Some(&before),
             Some(&after),
@@ -205,8 +206,8 @@ impl Store {
         record::<(), _>(
             &mut tx,
             audit,
-            "create",
-            "comment",
+            AuditAction::Create,
+            AuditEntity::Comment,
             Some(comment.id),
             None,
             Some(&comment),

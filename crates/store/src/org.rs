@@ -1,6 +1,7 @@
 //! Organizations (教育局), their unit tree (科室 / 中心 / 直属单位 / 县区 / 学校), users,
 //! sessions, API tokens and login attempts.
 
+use luoshi_domain::audit::{AuditAction, AuditEntity};
 use luoshi_domain::light::LightRules;
 use luoshi_domain::role::Role;
 use serde::Deserialize;
@@ -193,8 +194,8 @@ impl Store {
         record::<(), _>(
             &mut tx,
             audit,
-            "create",
-            "organization",
+            AuditAction::Create,
+            AuditEntity::Organization,
             Some(organization.id),
             None,
             Some(&organization),
@@ -254,8 +255,8 @@ impl Store {
         record(
             &mut tx,
             audit,
-            "update",
-            "organization",
+            AuditAction::Update,
+            AuditEntity::Organization,
             Some(id),
             Some(&before),
             Some(&after),
@@ -294,8 +295,8 @@ impl Store {
         record::<(), _>(
             &mut tx,
             audit,
-            "create",
-            "unit",
+            AuditAction::Create,
+            AuditEntity::Unit,
             Some(created.id),
             None,
             Some(&created),
@@ -385,8 +386,8 @@ impl Store {
         record(
             &mut tx,
             audit,
-            "update",
-            "unit",
+            AuditAction::Update,
+            AuditEntity::Unit,
             Some(id),
             Some(&before),
             Some(&after),
@@ -447,8 +448,8 @@ impl Store {
         record::<(), _>(
             &mut tx,
             audit,
-            "create",
-            "user",
+            AuditAction::Create,
+            AuditEntity::User,
             Some(id),
             None,
             Some(&user),
@@ -541,8 +542,8 @@ impl Store {
         record::<(), _>(
             &mut tx,
             audit,
-            "password_change",
-            "user",
+            AuditAction::PasswordChange,
+            AuditEntity::User,
             Some(id),
             None,
             Some(&detail),
@@ -614,8 +615,8 @@ impl Store {
         record(
             &mut tx,
             audit,
-            "permission_change",
-            "user",
+            AuditAction::PermissionChange,
+            AuditEntity::User,
             Some(id),
             Some(&before),
             Some(&after),
@@ -657,8 +658,8 @@ impl Store {
         record::<(), _>(
             &mut tx,
             audit,
-            "account_locked",
-            "user",
+            AuditAction::AccountLocked,
+            AuditEntity::User,
             Some(id),
             None,
             Some(&detail),
@@ -798,8 +799,8 @@ impl Store {
         record::<(), _>(
             &mut tx,
             audit,
-            "create",
-            "api_token",
+            AuditAction::Create,
+            AuditEntity::ApiToken,
             Some(id),
             None,
             Some(&detail),

@@ -2,6 +2,7 @@
 //! tasks, units and targets; merge or split tasks; map written unit names to units), then
 //! publish. Every edit after publication bumps the plan's version and stores a snapshot.
 
+use luoshi_domain::audit::{AuditAction, AuditEntity};
 use std::collections::HashMap;
 
 use luoshi_domain::DomainError;
@@ -23,8 +24,8 @@ use crate::{
 
 /// What a review edit changed: the audit row's fields and the version note.
 struct Edit<'a, B, A> {
-    action: &'a str,
-    entity: &'a str,
+    action: AuditAction,
+    entity: AuditEntity,
     id: i64,
     before: Option<&'a B>,
     after: Option<&'a A>,
@@ -410,8 +411,8 @@ impl Store {
         record::<(), _>(
             &mut tx,
             audit,
-            "import",
-            "plan",
+            AuditAction::Import,
+            AuditEntity::Plan,
             Some(plan_id),
             None,
             Some(&summary),
@@ -492,8 +493,8 @@ impl Store {
         record(
             &mut tx,
             audit,
-            "reimport",
-            "plan",
+            AuditAction::Reimport,
+            AuditEntity::Plan,
             Some(plan_id),
             Some(&before),
             Some(&summary),
@@ -688,8 +689,8 @@ impl Store {
             &plan,
             audit,
             Edit {
-                action: "map_unit",
-                entity: "plan",
+                action: AuditAction::MapUnit,
+                entity: AuditEntity::Plan,
                 id: plan_id,
                 before: None,
                 after: Some(&detail),
@@ -748,8 +749,8 @@ impl Store {
             &before,
             audit,
             Edit {
-                action: "update",
-                entity: "plan",
+                action: AuditAction::Update,
+                entity: AuditEntity::Plan,
                 id,
                 before: Some(&before),
                 after: Some(&after),
@@ -810,8 +811,8 @@ impl Store {
         record::<(), _>(
             &mut tx,
             audit,
-            "publish",
-            "plan",
+            AuditAction::Publish,
+            AuditEntity::Plan,
             Some(id),
             None,
             Some(&serde_json::json!({"status": "published"})),
@@ -963,8 +964,8 @@ impl Store {
             plan,
             audit,
             Edit {
-                action: "create",
-                entity: "section",
+                action: AuditAction::Create,
+                entity: AuditEntity::Section,
                 id: section.id,
                 before: None,
                 after: Some(&section),
@@ -1011,8 +1012,8 @@ impl Store {
             plan,
             audit,
             Edit {
-                action: "update",
-                entity: "section",
+                action: AuditAction::Update,
+                entity: AuditEntity::Section,
                 id,
                 before: Some(&before),
                 after: Some(&after),
@@ -1087,8 +1088,8 @@ impl Store {
             plan,
             audit,
             Edit {
-                action: "create",
-                entity: "task",
+                action: AuditAction::Create,
+                entity: AuditEntity::Task,
                 id: task_id,
                 before: None,
                 after: Some(&task),
@@ -1168,8 +1169,8 @@ impl Store {
             plan,
             audit,
             Edit {
-                action: "update",
-                entity: "task",
+                action: AuditAction::Update,
+                entity: AuditEntity::Task,
                 id: task_id,
                 before: Some(&before),
                 after: Some(&after),
@@ -1220,8 +1221,8 @@ impl Store {
             plan,
             audit,
             Edit {
-                action: "delete",
-                entity: "task",
+                action: AuditAction::Delete,
+                entity: AuditEntity::Task,
                 id: task_id,
                 before: Some(&before),
                 after: None,
@@ -1308,8 +1309,8 @@ impl Store {
             plan,
             audit,
             Edit {
-                action: "merge",
-                entity: "task",
+                action: AuditAction::Merge,
+                entity: AuditEntity::Task,
                 id: keep,
                 before: Some(&(&kept, &merged)),
                 after: Some(&after),
@@ -1392,8 +1393,8 @@ impl Store {
             plan,
             audit,
             Edit {
-                action: "split",
-                entity: "task",
+                action: AuditAction::Split,
+                entity: AuditEntity::Task,
                 id: task_id,
                 before: Some(&original),
                 after: Some(&created),
@@ -1467,8 +1468,8 @@ impl Store {
             plan,
             audit,
             Edit {
-                action: "create",
-                entity: "target",
+                action: AuditAction::Create,
+                entity: AuditEntity::Target,
                 id,
                 before: None,
                 after: Some(&target),
@@ -1519,8 +1520,8 @@ impl Store {
             plan,
             audit,
             Edit {
-                action: "update",
-                entity: "target",
+                action: AuditAction::Update,
+                entity: AuditEntity::Target,
                 id: target_id,
                 before: Some(&before),
                 after: Some(&after),
@@ -1558,8 +1559,8 @@ impl Store {
             plan,
             audit,
             Edit {
-                action: "delete",
-                entity: "target",
+                action: AuditAction::Delete,
+                entity: AuditEntity::Target,
                 id: target_id,
                 before: Some(&before),
                 after: None,
@@ -1599,8 +1600,8 @@ impl Store {
             plan,
             audit,
             Edit {
-                action: "create",
-                entity: "milestone",
+                action: AuditAction::Create,
+                entity: AuditEntity::Milestone,
                 id: milestone.id,
                 before: None,
                 after: Some(&milestone),

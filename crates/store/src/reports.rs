@@ -3,6 +3,7 @@
 //! [`ReportState`]; an accepted report is never changed again, a correction is a new version.
 
 use luoshi_domain::DomainError;
+use luoshi_domain::audit::{AuditAction, AuditEntity};
 use luoshi_domain::period::{Cycle, Period};
 use luoshi_domain::report::{ProgressStatus, ReportAction, ReportState};
 use serde::Deserialize;
@@ -286,8 +287,12 @@ impl Store {
         record::<(), _>(
             &mut tx,
             audit,
-            if submit { "create_submit" } else { "create" },
-            "report",
+            if submit {
+                AuditAction::CreateSubmit
+            } else {
+                AuditAction::Create
+            },
+            AuditEntity::Report,
             Some(id),
             None,
             Some(&report),
@@ -352,8 +357,8 @@ impl Store {
         record(
             &mut tx,
             audit,
-            "update",
-            "report",
+            AuditAction::Update,
+            AuditEntity::Report,
             Some(id),
             Some(&before),
             Some(&after),
@@ -417,8 +422,8 @@ impl Store {
         record(
             &mut tx,
             audit,
-            action.as_str(),
-            "report",
+            action.into(),
+            AuditEntity::Report,
             Some(id),
             Some(&before),
             Some(&after),
@@ -471,8 +476,8 @@ impl Store {
         record(
             &mut tx,
             audit,
-            "correct",
-            "report",
+            AuditAction::Correct,
+            AuditEntity::Report,
             Some(new_id),
             Some(&accepted),
             Some(&report),
@@ -564,8 +569,8 @@ impl Store {
         record::<(), _>(
             &mut tx,
             audit,
-            "attach",
-            "report",
+            AuditAction::Attach,
+            AuditEntity::Report,
             Some(report_id),
             None,
             Some(&attachment),
@@ -619,8 +624,8 @@ impl Store {
         record::<(), _>(
             &mut tx,
             audit,
-            "create",
-            "contribution",
+            AuditAction::Create,
+            AuditEntity::Contribution,
             Some(contribution.id),
             None,
             Some(&contribution),

@@ -2,6 +2,7 @@
 //! `LUOSHI_TEST_POSTGRES` names a server (CI sets it; each run uses a fresh schema).
 
 use chrono::NaiveDate;
+use luoshi_domain::audit::{AuditAction, AuditEntity};
 use luoshi_domain::import::draft_from;
 use luoshi_domain::light::{LightColor, LightRules};
 use luoshi_domain::report::{ProgressStatus, ReportAction};
@@ -467,7 +468,7 @@ async fn story(url: &str) {
         .await
         .unwrap();
     assert!(
-        other.items.iter().all(|e| e.entity == "task"),
+        other.items.iter().all(|e| e.entity == AuditEntity::Task),
         "{:?}",
         other.items
     );
@@ -486,19 +487,24 @@ async fn story(url: &str) {
         recent
             .items
             .iter()
-            .any(|e| e.entity == "plan" && e.action == "publish_period")
+            .any(|e| e.entity == AuditEntity::Plan && e.action == AuditAction::PublishPeriod)
     );
     assert!(store.previous_login(reporter.id).await.unwrap().is_none());
     for _ in 0..2 {
         store
-            .record_event(&as_reporter, "login", "session", Some(reporter.id))
+            .record_event(
+                &as_reporter,
+                AuditAction::Login,
+                AuditEntity::Session,
+                Some(reporter.id),
+            )
             .await
             .unwrap();
     }
     let logins = store
         .audit_log(
             &AuditFilter {
-                action: Some("login".into()),
+                action: Some(AuditAction::Login),
                 ..Default::default()
             },
             Paging::all(),
@@ -519,7 +525,7 @@ async fn story(url: &str) {
     let log = store
         .audit_log(
             &AuditFilter {
-                entity: Some("report".into()),
+                entity: Some(AuditEntity::Report),
                 ..Default::default()
             },
             Paging::new(None, Some(100)),

@@ -4,6 +4,7 @@
 
 use std::collections::HashMap;
 
+use luoshi_domain::audit::{AuditAction, AuditEntity};
 use luoshi_domain::period::china_time;
 use luoshi_store::AuditEntry;
 
@@ -17,43 +18,45 @@ pub struct HistoryLine {
 }
 
 /// What an audit action on an entity means, in the words of the pages.
-fn describe(entity: &str, action: &str) -> &'static str {
+fn describe(entity: AuditEntity, action: AuditAction) -> &'static str {
+    use AuditAction as A;
+    use AuditEntity as E;
     match (entity, action) {
-        ("task", "create") => "新增任务",
-        ("task", "delete") => "删除任务",
-        ("task", "merge") => "合并任务",
-        ("task", "split") => "拆分任务",
-        ("task", _) => "修改任务",
-        ("target", "create") => "新增目标",
-        ("target", "delete") => "删除目标",
-        ("target", _) => "修改目标",
-        ("milestone", _) => "新增节点",
-        ("report", "create") => "保存报送草稿",
-        ("report", "create_submit" | "submit") => "提交报送",
-        ("report", "approve") => "科室审核通过",
-        ("report", "accept") => "采纳报送",
-        ("report", "return") => "退回报送",
-        ("report", "correct") => "更正已采纳的报送",
-        ("report", "attach") => "上传佐证材料",
-        ("report", _) => "修改报送",
-        ("notice", "issue") => "签发督办单",
-        ("notice", "answer") => "回复督办单",
-        ("notice", "close") => "办结督办单",
-        ("comment", _) => "发表评论",
-        ("contribution", _) => "报送配合情况",
-        ("plan", "import") => "导入计划",
-        ("plan", "reimport") => "重新导入计划",
-        ("plan", "publish") => "发布计划",
-        ("plan", "map_unit") => "对应责任单位",
-        ("plan", "publish_period") => "公开发布进展",
-        ("section", _) => "修改部分",
+        (E::Task, A::Create) => "新增任务",
+        (E::Task, A::Delete) => "删除任务",
+        (E::Task, A::Merge) => "合并任务",
+        (E::Task, A::Split) => "拆分任务",
+        (E::Task, _) => "修改任务",
+        (E::Target, A::Create) => "新增目标",
+        (E::Target, A::Delete) => "删除目标",
+        (E::Target, _) => "修改目标",
+        (E::Milestone, _) => "新增节点",
+        (E::Report, A::Create) => "保存报送草稿",
+        (E::Report, A::CreateSubmit | A::Submit) => "提交报送",
+        (E::Report, A::Approve) => "科室审核通过",
+        (E::Report, A::Accept) => "采纳报送",
+        (E::Report, A::Return) => "退回报送",
+        (E::Report, A::Correct) => "更正已采纳的报送",
+        (E::Report, A::Attach) => "上传佐证材料",
+        (E::Report, _) => "修改报送",
+        (E::Notice, A::Issue) => "签发督办单",
+        (E::Notice, A::Answer) => "回复督办单",
+        (E::Notice, A::Close) => "办结督办单",
+        (E::Comment, _) => "发表评论",
+        (E::Contribution, _) => "报送配合情况",
+        (E::Plan, A::Import) => "导入计划",
+        (E::Plan, A::Reimport) => "重新导入计划",
+        (E::Plan, A::Publish) => "发布计划",
+        (E::Plan, A::MapUnit) => "对应责任单位",
+        (E::Plan, A::PublishPeriod) => "公开发布进展",
+        (E::Section, _) => "修改部分",
         _ => "修改",
     }
 }
 
 /// The task a change belongs to: the task itself, or the `task_id` its record carries.
 fn task_of(entry: &AuditEntry) -> Option<i64> {
-    if entry.entity == "task" {
+    if entry.entity == AuditEntity::Task {
         return entry.entity_id;
     }
     [&entry.after_json, &entry.before_json]
@@ -78,7 +81,7 @@ pub fn lines(entries: &[AuditEntry], names: &HashMap<i64, String>) -> Vec<Histor
                 None if entry.actor.starts_with("system:") => "系统管理员（命令行）".into(),
                 None => entry.actor.clone(),
             },
-            what: describe(&entry.entity, &entry.action),
+            what: describe(entry.entity, entry.action),
             task_id: task_of(entry),
         })
         .collect()
@@ -100,8 +103,8 @@ mod tests {
             }
             .into(),
             ip: "10.0.0.1".into(),
-            action: action.into(),
-            entity: entity.into(),
+            action: AuditAction::parse(action).unwrap(),
+            entity: AuditEntity::parse(entity).unwrap(),
             entity_id: Some(7),
             before_json: None,
             after_json: after.map(str::to_string),

@@ -225,7 +225,8 @@ async fn what_a_page_reads_is_scoped_like_what_it_changes() {
         .await
         .unwrap();
     assert_eq!(
-        history.items[0].entity, "report",
+        history.items[0].entity,
+        luoshi_domain::audit::AuditEntity::Report,
         "the draft is in the task's history"
     );
     let hidden = tasks::history(store, &stranger.actor, task, Paging::all()).await;

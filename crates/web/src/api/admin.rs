@@ -4,6 +4,7 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
+use luoshi_domain::audit::{AuditAction, AuditEntity};
 use luoshi_domain::role::Role;
 use luoshi_store::{
     AccessChange, AuditEntry, AuditFilter, NewUnit, Organization, OrganizationPatch, Page, Paging,
@@ -192,10 +193,10 @@ pub async fn reset_password(
 
 #[derive(Deserialize)]
 pub struct AuditQuery {
-    pub entity: Option<String>,
+    pub entity: Option<AuditEntity>,
     pub entity_id: Option<i64>,
     pub actor_id: Option<i64>,
-    pub action: Option<String>,
+    pub action: Option<AuditAction>,
     pub page: Option<i64>,
     pub per_page: Option<i64>,
 }
