@@ -9,7 +9,7 @@ use luoshi_domain::policy::{Action, Actor, decide};
 use luoshi_domain::role::Role;
 use luoshi_store::{
     AccessChange, Audit, AuditEntry, AuditFilter, NewUnit, NewUser, Organization,
-    OrganizationPatch, Page, Paging, Store, Unit, UnitPatch, User,
+    OrganizationPatch, Page, Paging, Store, Unit, UnitKind, UnitPatch, User,
 };
 
 use crate::error::{AppError, Result, check};
@@ -37,7 +37,7 @@ pub async fn organization(store: &Store, actor: &Actor) -> Result<Organization> 
 /// Which units a unit list keeps.
 #[derive(Clone, Debug, Default)]
 pub struct UnitFilter {
-    pub kind: Option<String>,
+    pub kind: Option<UnitKind>,
     pub parent: Option<i64>,
     /// Part of the name or of an abbreviation.
     pub words: Option<String>,
@@ -49,7 +49,7 @@ pub async fn units(store: &Store, actor: &Actor, filter: &UnitFilter) -> Result<
         .units(actor.organization_id)
         .await?
         .into_iter()
-        .filter(|u| filter.kind.as_ref().is_none_or(|k| &u.kind == k))
+        .filter(|u| filter.kind.is_none_or(|k| u.kind == k))
         .filter(|u| filter.parent.is_none_or(|p| u.parent_id == Some(p)))
         .filter(|u| {
             filter

@@ -7,7 +7,7 @@ use luoshi_domain::policy::{Action, Actor, decide};
 use luoshi_domain::units::match_name;
 use luoshi_store::{
     Audit, Milestone, MilestoneInput, NewUnit, Plan, PlanPatch, PlanSnapshot, PlanVersion, Section,
-    SectionInput, Store, Target, TargetInput, Task, TaskInput, Unit, UnmatchedName,
+    SectionInput, Store, Target, TargetInput, Task, TaskInput, Unit, UnitKind, UnmatchedName,
 };
 
 use crate::error::{AppError, Result, check};
@@ -94,7 +94,7 @@ pub enum UnitChoice {
     Existing(i64),
     /// A new unit of this kind, named as written (the reviewer accepting the proposal);
     /// creating units is an administrator's right.
-    New { kind: String },
+    New { kind: UnitKind },
 }
 
 /// Maps a unit name written in the plan to a unit; returns how many tasks now name it.

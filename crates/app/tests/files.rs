@@ -33,7 +33,7 @@ async fn book() -> (Book, tempfile::TempDir) {
     for name in ["基础教育科", "计划财务科", "人事科"] {
         let unit = NewUnit {
             name: name.into(),
-            kind: "department".into(),
+            kind: luoshi_store::UnitKind::Department,
             parent_id: None,
             abbreviations: vec![],
         };
@@ -313,26 +313,36 @@ async fn a_decomposition_table_round_trips_into_the_same_plan() {
         };
         assert_eq!(read.lead_units, names(&original.lead_units));
         assert_eq!(read.co_units, names(&original.co_units));
-        let targets: Vec<(String, String, String, Option<f64>)> = original
+        let targets: Vec<(
+            String,
+            String,
+            luoshi_plandoc::model::Comparator,
+            Option<f64>,
+        )> = original
             .targets
             .iter()
             .map(|t| {
                 (
                     t.indicator.clone(),
                     t.unit.clone(),
-                    t.comparator.clone(),
+                    t.comparator,
                     t.annual_value,
                 )
             })
             .collect();
-        let read_targets: Vec<(String, String, String, Option<f64>)> = read
+        let read_targets: Vec<(
+            String,
+            String,
+            luoshi_plandoc::model::Comparator,
+            Option<f64>,
+        )> = read
             .targets
             .iter()
             .map(|t| {
                 (
                     t.indicator.clone(),
                     t.unit.clone(),
-                    t.comparator.clone(),
+                    t.comparator,
                     t.annual_value,
                 )
             })

@@ -84,13 +84,13 @@ pub async fn seed(store: &Store) -> Result<Vec<String>> {
     // Every unit the plan names becomes a unit of the bureau (the reviewer's step).
     for name in store.unmatched_unit_names(plan.id).await? {
         let kind = if name.written_name.contains("学校") {
-            "school"
+            luoshi_store::UnitKind::School
         } else {
-            "department"
+            luoshi_store::UnitKind::Department
         };
         let unit = NewUnit {
             name: name.written_name.clone(),
-            kind: kind.into(),
+            kind,
             parent_id: None,
             abbreviations: vec![],
         };
@@ -116,7 +116,7 @@ pub async fn seed(store: &Store) -> Result<Vec<String>> {
     if !orphans.is_empty() {
         let office = NewUnit {
             name: "局办公室".into(),
-            kind: "department".into(),
+            kind: luoshi_store::UnitKind::Department,
             parent_id: None,
             abbreviations: vec![],
         };

@@ -12,7 +12,9 @@ use clap::{Args, Subcommand};
 use luoshi_app::{admin, session};
 use luoshi_domain::policy::Actor;
 use luoshi_domain::role::Role;
-use luoshi_store::{Audit, NewUnit, Organization, Paging, Store, secret_hash, sqlite_url_in};
+use luoshi_store::{
+    Audit, NewUnit, Organization, Paging, Store, UnitKind, secret_hash, sqlite_url_in,
+};
 
 /// Where the data lives; every database command takes these.
 #[derive(Args, Clone, Debug)]
@@ -256,6 +258,7 @@ pub async fn unit(location: &Location, command: UnitCommand) -> Result<()> {
             abbr,
             organization: org,
         } => {
+            let kind = UnitKind::parse(&kind).map_err(|e| anyhow!("{e}"))?;
             let organization = organization(&store, org.as_deref(), true).await?;
             let unit = admin::create_unit(
                 &store,
@@ -278,7 +281,7 @@ pub async fn unit(location: &Location, command: UnitCommand) -> Result<()> {
                     "{:>4}  {:<24} {:<12} parent {:<6} abbreviations {}",
                     unit.id,
                     unit.name,
-                    unit.kind,
+                    unit.kind.as_str(),
                     unit.parent_id
                         .map(|p| p.to_string())
                         .unwrap_or_else(|| "-".into()),

@@ -49,25 +49,13 @@ pub struct DraftTask {
 pub struct DraftTarget {
     pub indicator: String,
     pub unit: String,
-    /// `eq`, `ge`, `le`, `gt`, `lt` or `approx`.
-    pub comparator: String,
+    pub comparator: Comparator,
     /// The committed value as written in numbers (`20`, `92`, `3-5` for a range).
     pub value_text: String,
     /// The annual value a trajectory runs to; none for ranges and ratios.
     pub annual_value: Option<f64>,
     pub source_text: String,
     pub span: [usize; 2],
-}
-
-pub fn comparator_name(cmp: Comparator) -> &'static str {
-    match cmp {
-        Comparator::Eq => "eq",
-        Comparator::Ge => "ge",
-        Comparator::Le => "le",
-        Comparator::Gt => "gt",
-        Comparator::Lt => "lt",
-        Comparator::Approx => "approx",
-    }
 }
 
 fn last_day(year: i32, month: u32) -> Option<NaiveDate> {
@@ -134,7 +122,7 @@ pub fn draft_from(parsed: &ParsedFile, today_year: i32) -> Result<DraftPlan, Dom
                         DraftTarget {
                             indicator: target.indicator.clone(),
                             unit: target.unit.clone(),
-                            comparator: comparator_name(target.cmp).to_string(),
+                            comparator: target.cmp,
                             value_text,
                             annual_value,
                             source_text: target.text.clone(),
@@ -191,12 +179,15 @@ mod tests {
         assert_eq!(first.lead_units, vec!["基础教育科"]);
         assert_eq!(first.co_units, vec!["计划财务科"]);
         assert_eq!(first.deadline, NaiveDate::from_ymd_opt(2026, 6, 30));
-        let values: Vec<(&str, Option<f64>)> = first
+        let values: Vec<(Comparator, Option<f64>)> = first
             .targets
             .iter()
-            .map(|t| (t.comparator.as_str(), t.annual_value))
+            .map(|t| (t.comparator, t.annual_value))
             .collect();
-        assert_eq!(values, vec![("eq", Some(20.0)), ("ge", Some(92.0))]);
+        assert_eq!(
+            values,
+            vec![(Comparator::Eq, Some(20.0)), (Comparator::Ge, Some(92.0))]
+        );
         assert_eq!(draft.tasks[1].lead_units, vec!["基础教育科"]);
         assert_eq!(draft.tasks[1].deadline, None);
     }

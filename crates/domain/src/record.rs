@@ -6,6 +6,7 @@ use crate::audit::{AuditAction, AuditEntity};
 use std::collections::{BTreeMap, HashMap};
 
 use chrono::{Datelike, NaiveDate};
+use luoshi_plandoc::model::Comparator;
 
 use crate::light::{Light, LightColor, LightRules};
 use crate::period::{Cycle, Period};
@@ -58,15 +59,40 @@ pub struct Organization {
     pub created_at: i64,
 }
 
+/// What kind of unit a bureau's department or subordinate is.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum UnitKind {
+    /// 科室.
+    #[default]
+    Department,
+    /// 中心.
+    Center,
+    /// 直属单位.
+    Subordinate,
+    /// 县区教育局.
+    County,
+    /// 学校.
+    School,
+    Other,
+}
+
+text_enum!(UnitKind {
+    Department => "department" / "科室",
+    Center => "center" / "中心",
+    Subordinate => "subordinate" / "直属单位",
+    County => "county" / "县区教育局",
+    School => "school" / "学校",
+    Other => "other" / "其他",
+});
+
 #[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
 pub struct Unit {
     pub id: i64,
     pub organization_id: i64,
     pub parent_id: Option<i64>,
     pub name: String,
-    /// `department` (科室), `center` (中心), `subordinate` (直属单位), `county` (县区教育局),
-    /// `school` (学校) or `other`.
-    pub kind: String,
+    pub kind: UnitKind,
     pub abbreviations: Vec<String>,
 }
 
@@ -145,7 +171,8 @@ pub struct Target {
     pub task_id: i64,
     pub indicator: String,
     pub unit: String,
-    pub comparator: String,
+    #[schema(value_type = String)]
+    pub comparator: Comparator,
     pub value_text: String,
     pub baseline: Option<f64>,
     pub annual_value: Option<f64>,

@@ -1,6 +1,7 @@
 //! 序时进度: the value a target is expected to have reached at each month end, so a
 //! reported actual can be judged ahead of or behind schedule before the year is out.
 
+use luoshi_plandoc::model::Comparator;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -13,11 +14,12 @@ pub enum Direction {
 }
 
 impl Direction {
-    /// From a comparator as stored (`le`/`lt` mean "at most").
-    pub fn from_comparator(comparator: &str) -> Direction {
-        match comparator {
-            "le" | "lt" => Direction::LowerIsBetter,
-            _ => Direction::HigherIsBetter,
+    /// An upper bound (以内, 不超过) asks for smaller actuals.
+    pub fn from_comparator(comparator: Comparator) -> Direction {
+        if comparator.is_upper_bound() {
+            Direction::LowerIsBetter
+        } else {
+            Direction::HigherIsBetter
         }
     }
 }
@@ -113,7 +115,7 @@ mod tests {
             baseline: 2.0,
             annual: 1.0,
             monthly: None,
-            direction: Direction::from_comparator("le"),
+            direction: Direction::from_comparator(Comparator::Le),
         };
         assert_eq!(ceiling.expected_at_month_end(2), 1.0);
         assert_eq!(ceiling.lag_percent(1.5, 2), 50.0);

@@ -8,8 +8,9 @@ use std::io::Cursor;
 use calamine::{Data, Reader, Xlsx};
 use chrono::NaiveDate;
 use luoshi_domain::import::{DraftPlan, DraftSection, DraftTarget, DraftTask};
+use luoshi_plandoc::model::Comparator;
 
-use crate::xlsx::comparator_code;
+use crate::xlsx::comparator_of;
 use crate::{OfficeError, Result};
 
 /// Largest workbook accepted, and the largest sheet (rows) read.
@@ -201,7 +202,7 @@ pub fn decomposition(file_name: &str, bytes: &[u8]) -> Result<ImportedTable> {
             targets.push(DraftTarget {
                 indicator: indicator.clone(),
                 unit: units.get(i).cloned().unwrap_or_default(),
-                comparator: comparator_code(comparator).unwrap_or("eq").to_string(),
+                comparator: comparator_of(comparator).unwrap_or(Comparator::Eq),
                 value_text,
                 annual_value,
                 source_text: String::new(),

@@ -3,6 +3,7 @@
 //! narrow), A4 landscape with the header repeated on every page and 第 N 页 共 M 页 below.
 
 use luoshi_domain::light::trim_number;
+use luoshi_plandoc::model::Comparator;
 use rust_xlsxwriter::{Format, FormatAlign, FormatBorder, Workbook, Worksheet};
 
 use crate::{Book, Result};
@@ -108,26 +109,16 @@ fn targets_column(
     task.targets.iter().map(pick).collect::<Vec<_>>().join("\n")
 }
 
-fn comparator_zh(cmp: &str) -> &'static str {
-    match cmp {
-        "ge" => "不低于",
-        "le" => "不超过",
-        "gt" => "超过",
-        "lt" => "低于",
-        "approx" => "约",
-        _ => "达到",
-    }
-}
-
-/// The comparator word back to its code (for import).
-pub fn comparator_code(word: &str) -> Option<&'static str> {
+/// The comparator word a table writes, read back (for import); people also type the
+/// plan's own words or the signs.
+pub fn comparator_of(word: &str) -> Option<Comparator> {
     Some(match word.trim() {
-        "不低于" | "以上" | "≥" | ">=" => "ge",
-        "不超过" | "以内" | "以下" | "≤" | "<=" => "le",
-        "超过" | ">" => "gt",
-        "低于" | "<" => "lt",
-        "约" | "左右" => "approx",
-        "达到" | "=" | "" => "eq",
+        "不低于" | "以上" | "≥" | ">=" => Comparator::Ge,
+        "不超过" | "以内" | "以下" | "≤" | "<=" => Comparator::Le,
+        "超过" | ">" => Comparator::Gt,
+        "低于" | "<" => Comparator::Lt,
+        "约" | "左右" => Comparator::Approx,
+        "达到" | "=" | "" => Comparator::Eq,
         _ => return None,
     })
 }
@@ -181,10 +172,7 @@ pub fn decomposition(book: &Book) -> Result<Vec<u8>> {
             (6, targets_column(task, |t| t.indicator.clone())),
             (7, targets_column(task, |t| t.value_text.clone())),
             (8, targets_column(task, |t| t.unit.clone())),
-            (
-                9,
-                targets_column(task, |t| comparator_zh(&t.comparator).to_string()),
-            ),
+            (9, targets_column(task, |t| t.comparator.zh().to_string())),
             (
                 10,
                 task.deadline_text

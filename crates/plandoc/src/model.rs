@@ -237,6 +237,58 @@ pub enum Comparator {
     Approx,
 }
 
+impl Comparator {
+    pub const ALL: [Comparator; 6] = [
+        Comparator::Eq,
+        Comparator::Ge,
+        Comparator::Le,
+        Comparator::Gt,
+        Comparator::Lt,
+        Comparator::Approx,
+    ];
+
+    /// The code it is stored and sent as.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Comparator::Eq => "eq",
+            Comparator::Ge => "ge",
+            Comparator::Le => "le",
+            Comparator::Gt => "gt",
+            Comparator::Lt => "lt",
+            Comparator::Approx => "approx",
+        }
+    }
+
+    /// The word a table writes before the value: 达到 20所, 不低于 92%.
+    pub fn zh(self) -> &'static str {
+        match self {
+            Comparator::Eq => "达到",
+            Comparator::Ge => "不低于",
+            Comparator::Le => "不超过",
+            Comparator::Gt => "超过",
+            Comparator::Lt => "低于",
+            Comparator::Approx => "约",
+        }
+    }
+
+    pub fn parse(text: &str) -> Result<Comparator, UnknownComparator> {
+        Comparator::ALL
+            .into_iter()
+            .find(|c| c.as_str() == text)
+            .ok_or_else(|| UnknownComparator(text.to_string()))
+    }
+
+    /// Whether a smaller actual is the better one (控制在…以内).
+    pub fn is_upper_bound(self) -> bool {
+        matches!(self, Comparator::Le | Comparator::Lt)
+    }
+}
+
+/// A comparator code that is none of [`Comparator::ALL`].
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("比较方式“{0}”应为 eq、ge、le、gt、lt、approx 之一")]
+pub struct UnknownComparator(pub String);
+
 /// A committed number: a single value, or a pair for ranges (3—5所) and ratios (4：6).
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]

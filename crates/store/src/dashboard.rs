@@ -144,7 +144,7 @@ impl PlanFacts {
                         baseline: target.baseline.unwrap_or(0.0),
                         annual,
                         monthly: target.trajectory.clone(),
-                        direction: Direction::from_comparator(&target.comparator),
+                        direction: Direction::from_comparator(target.comparator),
                     };
                     let month = period.end().month();
                     let expected = trajectory.expected_at_month_end(month);

@@ -10,37 +10,25 @@ use utoipa::ToSchema;
 
 use crate::audit::record;
 use crate::sql::Sql;
-use crate::{Audit, Organization, Page, Paging, Result, Store, StoreError, Unit, User, now};
-
-/// The kinds of unit a bureau has.
-pub const UNIT_KINDS: &[&str] = &[
-    "department",
-    "center",
-    "subordinate",
-    "county",
-    "school",
-    "other",
-];
+use crate::{
+    Audit, Organization, Page, Paging, Result, Store, StoreError, Unit, UnitKind, User, now,
+};
 
 #[derive(Clone, Debug, Deserialize, ToSchema)]
 pub struct NewUnit {
     pub name: String,
-    #[serde(default = "default_kind")]
-    pub kind: String,
+    #[serde(default)]
+    pub kind: UnitKind,
     #[serde(default)]
     pub parent_id: Option<i64>,
     #[serde(default)]
     pub abbreviations: Vec<String>,
 }
 
-fn default_kind() -> String {
-    "department".into()
-}
-
 #[derive(Clone, Debug, Default, Deserialize, ToSchema)]
 pub struct UnitPatch {
     pub name: Option<String>,
-    pub kind: Option<String>,
+    pub kind: Option<UnitKind>,
     pub parent_id: Option<i64>,
     pub abbreviations: Option<Vec<String>>,
 }
@@ -135,7 +123,7 @@ impl TryFrom<UnitRow> for Unit {
             organization_id: row.organization_id,
             parent_id: row.parent_id,
             name: row.name,
-            kind: row.kind,
+            kind: UnitKind::parse(&row.kind).map_err(|e| StoreError::Corrupt(e.to_string()))?,
             abbreviations: serde_json::from_str(&row.abbreviations)?,
         })
     }
@@ -159,16 +147,9 @@ const USER_COLUMNS: &str = "SELECT id, organization_id, username, display_name, 
     must_change_password, locked_until, disabled, created_at";
 const UNIT_COLUMNS: &str = "SELECT id, organization_id, parent_id, name, kind, abbreviations";
 
-fn check_unit_fields(name: &str, kind: &str) -> Result<()> {
+fn check_unit_name(name: &str) -> Result<()> {
     if name.trim().is_empty() {
         return Err(luoshi_domain::DomainError::invalid("name", "单位名称不能为空").into());
-    }
-    if !UNIT_KINDS.contains(&kind) {
-        return Err(luoshi_domain::DomainError::invalid(
-            "kind",
-            format!("单位类型应为 {} 之一", UNIT_KINDS.join("、")),
-        )
-        .into());
     }
     Ok(())
 }
@@ -272,7 +253,7 @@ impl Store {
         organization_id: i64,
         unit: &NewUnit,
     ) -> Result<Unit> {
-        check_unit_fields(&unit.name, &unit.kind)?;
+        check_unit_name(&unit.name)?;
         if let Some(parent) = unit.parent_id {
             self.unit_in(organization_id, parent).await?;
         }
@@ -285,7 +266,7 @@ impl Store {
         .bind(organization_id)
         .bind(unit.parent_id)
         .bind(unit.name.trim().to_string())
-        .bind(unit.kind.clone())
+        .bind(unit.kind.as_str())
         .bind(serde_json::to_string(&unit.abbreviations)?)
         .bind(now())
         .fetch_one(&mut *tx)
@@ -357,8 +338,8 @@ impl Store {
         if let Some(name) = &patch.name {
             after.name = name.trim().to_string();
         }
-        if let Some(kind) = &patch.kind {
-            after.kind = kind.clone();
+        if let Some(kind) = patch.kind {
+            after.kind = kind;
         }
         if let Some(parent) = patch.parent_id {
             if parent == id {
@@ -372,11 +353,11 @@ impl Store {
         if let Some(abbreviations) = &patch.abbreviations {
             after.abbreviations = abbreviations.clone();
         }
-        check_unit_fields(&after.name, &after.kind)?;
+        check_unit_name(&after.name)?;
         let mut tx = self.write.begin().await?;
         sqlx::query("UPDATE units SET name = $1, kind = $2, parent_id = $3, abbreviations = $4 WHERE id = $5")
             .bind(after.name.clone())
-            .bind(after.kind.clone())
+            .bind(after.kind.as_str())
             .bind(after.parent_id)
             .bind(serde_json::to_string(&after.abbreviations)?)
             .bind(id)

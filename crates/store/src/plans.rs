@@ -3,6 +3,7 @@
 //! publish. Every edit after publication bumps the plan's version and stores a snapshot.
 
 use luoshi_domain::audit::{AuditAction, AuditEntity};
+use luoshi_plandoc::model::Comparator;
 use std::collections::HashMap;
 
 use luoshi_domain::DomainError;
@@ -86,7 +87,8 @@ pub struct TaskInput {
 pub struct TargetInput {
     pub indicator: Option<String>,
     pub unit: Option<String>,
-    pub comparator: Option<String>,
+    #[schema(value_type = Option<String>)]
+    pub comparator: Option<Comparator>,
     pub value_text: Option<String>,
     pub baseline: Option<f64>,
     pub annual_value: Option<f64>,
@@ -126,8 +128,6 @@ pub struct TaskScopeFacts {
     pub lead: Vec<i64>,
     pub co: Vec<i64>,
 }
-
-const COMPARATORS: &[&str] = &["eq", "ge", "le", "gt", "lt", "approx"];
 
 #[derive(sqlx::FromRow)]
 struct PlanRow {
@@ -224,7 +224,8 @@ impl TryFrom<TargetRow> for Target {
             task_id: row.task_id,
             indicator: row.indicator,
             unit: row.unit,
-            comparator: row.comparator,
+            comparator: Comparator::parse(&row.comparator)
+                .map_err(|e| StoreError::Corrupt(e.to_string()))?,
             value_text: row.value_text,
             baseline: row.baseline,
             annual_value: row.annual_value,
@@ -1406,15 +1407,6 @@ impl Store {
     }
 
     fn check_target(input: &TargetInput) -> Result<()> {
-        if let Some(cmp) = &input.comparator
-            && !COMPARATORS.contains(&cmp.as_str())
-        {
-            return Err(DomainError::invalid(
-                "comparator",
-                format!("应为 {} 之一", COMPARATORS.join("、")),
-            )
-            .into());
-        }
         if let Some(values) = &input.trajectory
             && !values.is_empty()
             && values.len() != 12
@@ -1453,7 +1445,7 @@ impl Store {
         .bind(task.targets.len() as i64)
         .bind(indicator.trim().to_string())
         .bind(input.unit.clone().unwrap_or_default())
-        .bind(input.comparator.clone().unwrap_or_else(|| "eq".into()))
+        .bind(input.comparator.unwrap_or(Comparator::Eq).as_str())
         .bind(input.value_text.clone().unwrap_or_else(|| {
             input.annual_value.map(luoshi_domain::light::trim_number).unwrap_or_default()
         }))
@@ -1506,7 +1498,7 @@ impl Store {
         )
         .bind(input.indicator.clone().unwrap_or(before.indicator.clone()))
         .bind(input.unit.clone().unwrap_or(before.unit.clone()))
-        .bind(input.comparator.clone().unwrap_or(before.comparator.clone()))
+        .bind(input.comparator.unwrap_or(before.comparator).as_str())
         .bind(input.value_text.clone().or_else(|| input.annual_value.map(luoshi_domain::light::trim_number)).unwrap_or(before.value_text.clone()))
         .bind(input.baseline.or(before.baseline))
         .bind(input.annual_value.or(before.annual_value))
@@ -1676,7 +1668,7 @@ async fn insert_contents(
                 .bind(position as i64)
                 .bind(target.indicator.clone())
                 .bind(target.unit.clone())
-                .bind(target.comparator.clone())
+                .bind(target.comparator.as_str())
                 .bind(target.value_text.clone())
                 .bind(target.annual_value)
                 .bind(target.source_text.clone())

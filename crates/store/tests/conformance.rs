@@ -59,7 +59,7 @@ async fn story(url: &str) {
             org.id,
             &NewUnit {
                 name: "基础教育科".into(),
-                kind: "department".into(),
+                kind: luoshi_store::UnitKind::Department,
                 parent_id: None,
                 abbreviations: vec!["基教科".into()],
             },
@@ -72,7 +72,7 @@ async fn story(url: &str) {
             org.id,
             &NewUnit {
                 name: "计划财务科".into(),
-                kind: "department".into(),
+                kind: luoshi_store::UnitKind::Department,
                 parent_id: None,
                 abbreviations: vec![],
             },
@@ -85,7 +85,7 @@ async fn story(url: &str) {
             org.id,
             &NewUnit {
                 name: "基础教育科".into(),
-                kind: "department".into(),
+                kind: luoshi_store::UnitKind::Department,
                 parent_id: None,
                 abbreviations: vec![],
             },
@@ -179,7 +179,7 @@ async fn story(url: &str) {
             org.id,
             &NewUnit {
                 name: "安全管理科".into(),
-                kind: "department".into(),
+                kind: luoshi_store::UnitKind::Department,
                 parent_id: None,
                 abbreviations: vec![],
             },

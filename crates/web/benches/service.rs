@@ -49,7 +49,7 @@ fn draft(index: usize) -> DraftPlan {
                 targets: vec![DraftTarget {
                     indicator: "完成项目".into(),
                     unit: "个".into(),
-                    comparator: "eq".into(),
+                    comparator: luoshi_plandoc::model::Comparator::Eq,
                     value_text: "12".into(),
                     annual_value: Some(12.0),
                     source_text: String::new(),
@@ -84,7 +84,7 @@ async fn main() {
     for u in 0..UNITS {
         let unit = NewUnit {
             name: format!("单位{u}"),
-            kind: "department".into(),
+            kind: luoshi_store::UnitKind::Department,
             parent_id: None,
             abbreviations: vec![],
         };

@@ -62,7 +62,7 @@ pub fn target_chart(target: &Target, actuals: &[(u32, f64)]) -> Option<TargetCha
         baseline: target.baseline.unwrap_or(0.0),
         annual,
         monthly: target.trajectory.clone(),
-        direction: Direction::from_comparator(&target.comparator),
+        direction: Direction::from_comparator(target.comparator),
     };
     let start = match (trajectory.direction, &trajectory.monthly) {
         (Direction::LowerIsBetter, None) => annual,
@@ -163,7 +163,7 @@ mod tests {
             task_id: 1,
             indicator: "新改扩建幼儿园".into(),
             unit: "所".into(),
-            comparator: comparator.into(),
+            comparator: luoshi_plandoc::model::Comparator::parse(comparator).unwrap(),
             value_text: String::new(),
             baseline,
             annual_value: Some(annual),

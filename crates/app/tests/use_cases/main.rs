@@ -51,7 +51,7 @@ impl Bureau {
         for name in ["基础教育科", "人事科"] {
             let unit = NewUnit {
                 name: name.into(),
-                kind: "department".into(),
+                kind: UnitKind::Department,
                 parent_id: None,
                 abbreviations: vec![],
             };

@@ -5,6 +5,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use luoshi_domain::audit::{AuditAction, AuditEntity};
+use luoshi_domain::record::UnitKind;
 use luoshi_domain::role::Role;
 use luoshi_store::{
     AccessChange, AuditEntry, AuditFilter, NewUnit, Organization, OrganizationPatch, Page, Paging,
@@ -41,7 +42,7 @@ pub async fn update_organization(
 
 #[derive(Deserialize)]
 pub struct UnitQuery {
-    pub kind: Option<String>,
+    pub kind: Option<UnitKind>,
     pub parent: Option<i64>,
     /// Part of the name or of an abbreviation.
     pub q: Option<String>,

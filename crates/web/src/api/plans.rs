@@ -7,7 +7,7 @@ use axum::response::{IntoResponse, Response};
 use chrono::Datelike;
 use luoshi_domain::light::LightColor;
 use luoshi_domain::policy::{Action, TaskAction, decide};
-use luoshi_domain::record::PlanStatus;
+use luoshi_domain::record::{PlanStatus, UnitKind};
 use luoshi_store::{
     Dashboard, MilestoneInput, Page, Paging, Plan, PlanPatch, PlanSnapshot, PlanVersion,
     PublicPeriod, Section, SectionInput, Target, TargetInput, Task, TaskInput, TaskScopeFacts,
@@ -213,7 +213,7 @@ pub struct UnitMapping {
     pub written_name: String,
     pub unit_id: Option<i64>,
     /// Kind of the unit to create when `unit_id` is absent (default `department`).
-    pub kind: Option<String>,
+    pub kind: Option<UnitKind>,
 }
 
 pub async fn map_unit(
@@ -225,7 +225,7 @@ pub async fn map_unit(
     let choice = match input.unit_id {
         Some(unit) => UnitChoice::Existing(unit),
         None => UnitChoice::New {
-            kind: input.kind.unwrap_or_else(|| "department".into()),
+            kind: input.kind.unwrap_or_default(),
         },
     };
     let mapped = plan_editing::map_unit(

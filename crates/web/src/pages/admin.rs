@@ -4,7 +4,7 @@ use askama::Template;
 use axum::Form;
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect};
-use luoshi_store::Paging;
+use luoshi_store::{Paging, UnitKind};
 use serde::Deserialize;
 
 use luoshi_app::admin;
@@ -46,15 +46,6 @@ struct AdminPage {
     roles: Vec<(&'static str, &'static str)>,
 }
 
-const UNIT_KINDS_ZH: [(&str, &str); 6] = [
-    ("department", "科室"),
-    ("center", "中心"),
-    ("subordinate", "直属单位"),
-    ("county", "县区教育局"),
-    ("school", "学校"),
-    ("other", "其他"),
-];
-
 /// The administration page (organization settings, units, users), with an outcome line.
 async fn admin_view(
     state: &AppState,
@@ -78,11 +69,7 @@ async fn admin_view(
         .map(|u| UnitRow {
             id: u.id,
             name: u.name.clone(),
-            kind: UNIT_KINDS_ZH
-                .iter()
-                .find(|(k, _)| *k == u.kind)
-                .map(|(_, z)| *z)
-                .unwrap_or("其他"),
+            kind: u.kind.zh(),
             parent: name_of(u.parent_id),
             abbreviations: u.abbreviations.join(","),
         })
@@ -108,7 +95,7 @@ async fn admin_view(
         organization,
         units: unit_rows,
         users,
-        kinds: UNIT_KINDS_ZH.to_vec(),
+        kinds: UnitKind::ALL.iter().map(|k| (k.as_str(), k.zh())).collect(),
         roles: luoshi_domain::role::Role::ALL
             .iter()
             .map(|r| (r.as_str(), r.zh()))
@@ -199,16 +186,21 @@ pub(super) async fn admin_add_unit(
     Form(form): Form<UnitAddForm>,
 ) -> PageResult {
     caller.check_form_token(&form.csrf_token)?;
-    let unit = luoshi_store::NewUnit {
-        name: form.name,
-        kind: form.kind,
-        parent_id: form.parent_id.parse().ok(),
-        abbreviations: split_list(&form.abbreviations),
+    let outcome = match UnitKind::parse(&form.kind) {
+        Ok(kind) => {
+            let unit = luoshi_store::NewUnit {
+                name: form.name,
+                kind,
+                parent_id: form.parent_id.parse().ok(),
+                abbreviations: split_list(&form.abbreviations),
+            };
+            admin::create_unit(&state.store, &caller.actor, &caller.audit, &unit)
+                .await
+                .map(|u| Some(format!("已新增单位“{}”", u.name)))
+                .map_err(ApiError::from)
+        }
+        Err(error) => Err(ApiError::from(error)),
     };
-    let outcome = admin::create_unit(&state.store, &caller.actor, &caller.audit, &unit)
-        .await
-        .map(|u| Some(format!("已新增单位“{}”", u.name)))
-        .map_err(ApiError::from);
     admin_outcome(&state, &caller, outcome).await
 }
 

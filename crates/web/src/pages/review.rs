@@ -314,7 +314,7 @@ pub(super) async fn review_unit(
     let choice = match form.unit_id.parse::<i64>() {
         Ok(unit) => UnitChoice::Existing(unit),
         Err(_) => UnitChoice::New {
-            kind: "department".into(),
+            kind: luoshi_store::UnitKind::Department,
         },
     };
     let result = plan_editing::map_unit(

@@ -299,7 +299,7 @@ pub async fn bureau(app: &TestApp) -> Bureau {
         .id;
     let unit = |name: &'static str, abbreviations: Vec<String>| NewUnit {
         name: name.into(),
-        kind: "department".into(),
+        kind: luoshi_store::UnitKind::Department,
         parent_id: None,
         abbreviations,
     };
