@@ -9,6 +9,8 @@ use std::path::Path;
 /// not above it.
 const LAYERS: &[(&str, &[&str])] = &[
     ("luoshi-plandoc", &[]),
+    // Test support only: a dev-dependency of the crates whose tests need a database.
+    ("luoshi-testing", &[]),
     ("luoshi-domain", &["luoshi-plandoc"]),
     ("luoshi-store", &["luoshi-domain", "luoshi-plandoc"]),
     ("luoshi-office", &["luoshi-domain", "luoshi-plandoc"]),

@@ -177,31 +177,18 @@ async fn all_reports(http: &reqwest::Client, base: &str, token: &str) -> Vec<Val
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn concurrent_submissions_through_two_servers_on_postgres() {
-    let Ok(base_url) = std::env::var("LUOSHI_TEST_POSTGRES") else {
-        eprintln!("LUOSHI_TEST_POSTGRES not set: two-server test skipped");
+    let Some(db) = luoshi_testing::TestDatabase::postgres("service").await else {
         return;
     };
-    let schema = format!("service_{}", std::process::id());
-    let admin = sqlx::PgPool::connect(&base_url).await.unwrap();
-    sqlx::query(&format!("DROP SCHEMA IF EXISTS {schema} CASCADE"))
-        .execute(&admin)
-        .await
-        .unwrap();
-    sqlx::query(&format!("CREATE SCHEMA {schema}"))
-        .execute(&admin)
-        .await
-        .unwrap();
-    let separator = if base_url.contains('?') { '&' } else { '?' };
-    let url = format!("{base_url}{separator}options=-csearch_path%3D{schema}");
-    let dir = tempfile::tempdir().unwrap();
+    let dir = db.dir();
     let location = vec![
         "--data-dir".to_string(),
-        dir.path().display().to_string(),
+        dir.display().to_string(),
         "--database".to_string(),
-        url,
+        db.url.clone(),
     ];
     let tasks = 12;
-    let token = seed(&location, dir.path(), tasks);
+    let token = seed(&location, dir, tasks);
     let mut servers = [serve(&location), serve(&location)];
 
     // Every (task, period) is attempted three times, through both servers at once.
@@ -257,10 +244,7 @@ async fn concurrent_submissions_through_two_servers_on_postgres() {
         server.child.kill().unwrap();
         server.child.wait().unwrap();
     }
-    sqlx::query(&format!("DROP SCHEMA {schema} CASCADE"))
-        .execute(&admin)
-        .await
-        .unwrap();
+    db.close().await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]

@@ -36,6 +36,8 @@ pub enum Cycle {
 }
 
 impl Cycle {
+    pub const ALL: [Cycle; 3] = [Cycle::Monthly, Cycle::Quarterly, Cycle::SemiMonthly];
+
     pub fn as_str(self) -> &'static str {
         match self {
             Cycle::Monthly => "monthly",
@@ -45,15 +47,15 @@ impl Cycle {
     }
 
     pub fn parse(text: &str) -> Result<Cycle, DomainError> {
-        match text {
-            "monthly" => Ok(Cycle::Monthly),
-            "quarterly" => Ok(Cycle::Quarterly),
-            "semi_monthly" => Ok(Cycle::SemiMonthly),
-            _ => Err(DomainError::invalid(
-                "cycle",
-                format!("未知调度周期“{text}”，可选 monthly、quarterly、semi_monthly"),
-            )),
-        }
+        Cycle::ALL
+            .into_iter()
+            .find(|cycle| cycle.as_str() == text)
+            .ok_or_else(|| {
+                DomainError::invalid(
+                    "cycle",
+                    format!("未知调度周期“{text}”，可选 monthly、quarterly、semi_monthly"),
+                )
+            })
     }
 
     fn per_year(self) -> u32 {

@@ -8,6 +8,7 @@ use luoshi_domain::light::{LightColor, LightRules};
 use luoshi_domain::report::{ProgressStatus, ReportAction};
 use luoshi_domain::role::Role;
 use luoshi_store::*;
+use luoshi_testing::TestDatabase;
 
 const PLAN: &str = "某县教育局2026年工作要点\n\
     一、推进学前教育普及\n\
@@ -15,22 +16,6 @@ const PLAN: &str = "某县教育局2026年工作要点\n\
     2.提升保教质量。开展保教质量评估。（责任单位：基教科）\n\
     二、加强安全管理\n\
     3.校园安全。完成校舍安全排查。（责任单位：安全科）\n";
-
-/// A fresh schema on the test server: its URL, and a pool to drop it with afterwards.
-async fn postgres_url() -> Option<(String, String, sqlx::PgPool)> {
-    let base = std::env::var("LUOSHI_TEST_POSTGRES").ok()?;
-    let schema = format!("conformance_{}_{}", std::process::id(), now());
-    let admin = sqlx::PgPool::connect(&base)
-        .await
-        .expect("PostgreSQL reachable");
-    sqlx::query(&format!("CREATE SCHEMA {schema}"))
-        .execute(&admin)
-        .await
-        .unwrap();
-    let separator = if base.contains('?') { '&' } else { '?' };
-    let url = format!("{base}{separator}options=-csearch_path%3D{schema}");
-    Some((url, schema, admin))
-}
 
 /// No role can change the log; neither can anyone with a database connection.
 async fn audit_log_refuses_changes(url: &str) {
@@ -544,21 +529,16 @@ async fn story(url: &str) {
 
 #[tokio::test]
 async fn conformance_on_sqlite() {
-    let dir = tempfile::tempdir().unwrap();
-    story(&sqlite_url_in(dir.path())).await;
+    let db = TestDatabase::sqlite();
+    story(&db.url).await;
+    db.close().await;
 }
 
 #[tokio::test]
 async fn conformance_on_postgres() {
-    match postgres_url().await {
-        Some((url, schema, admin)) => {
-            story(&url).await;
-            sqlx::query(&format!("DROP SCHEMA {schema} CASCADE"))
-                .execute(&admin)
-                .await
-                .unwrap();
-        }
-        None => eprintln!("LUOSHI_TEST_POSTGRES not set: PostgreSQL conformance skipped"),
+    if let Some(db) = TestDatabase::postgres("conformance").await {
+        story(&db.url).await;
+        db.close().await;
     }
 }
 

@@ -9,7 +9,8 @@ use axum::http::{Method, Request, StatusCode, header};
 use chrono::NaiveDate;
 use luoshi_domain::password;
 use luoshi_domain::role::Role;
-use luoshi_store::{Audit, NewUnit, NewUser, Store, Unit, sqlite_url_in};
+use luoshi_store::{Audit, NewUnit, NewUser, Store, Unit};
+use luoshi_testing::TestDatabase;
 use luoshi_web::{AppState, Config, app};
 use serde_json::{Value, json};
 use tower::ServiceExt;
@@ -30,51 +31,20 @@ pub struct TestApp {
     pub router: Router,
     pub url: String,
     pub store: Store,
-    _dir: tempfile::TempDir,
-    cleanup: Option<(sqlx::PgPool, String)>,
+    db: TestDatabase,
 }
 
-#[derive(Clone, Copy, Debug)]
-pub enum Backend {
-    Sqlite,
-    Postgres,
-}
+/// The engine a test application runs on.
+pub use luoshi_testing::Engine as Backend;
 
 impl TestApp {
     /// A fresh application on `backend`, or None when PostgreSQL is not configured.
     pub async fn start(backend: Backend, today: NaiveDate) -> Option<TestApp> {
-        let dir = tempfile::tempdir().unwrap();
-        let (url, cleanup) = match backend {
-            Backend::Sqlite => (sqlite_url_in(dir.path()), None),
-            Backend::Postgres => {
-                let Ok(base) = std::env::var("LUOSHI_TEST_POSTGRES") else {
-                    eprintln!("LUOSHI_TEST_POSTGRES not set: PostgreSQL run skipped");
-                    return None;
-                };
-                let schema = format!(
-                    "api_{}_{}",
-                    std::process::id(),
-                    luoshi_domain::password::random_bytes::<4>()
-                        .iter()
-                        .map(|b| format!("{b:02x}"))
-                        .collect::<String>()
-                );
-                let admin = sqlx::PgPool::connect(&base)
-                    .await
-                    .expect("PostgreSQL reachable");
-                sqlx::query(&format!("CREATE SCHEMA {schema}"))
-                    .execute(&admin)
-                    .await
-                    .unwrap();
-                let separator = if base.contains('?') { '&' } else { '?' };
-                (
-                    format!("{base}{separator}options=-csearch_path%3D{schema}"),
-                    Some((admin, schema)),
-                )
-            }
-        };
+        let db = TestDatabase::new(backend, "api").await?;
+        let url = db.url.clone();
+        let dir = db.dir();
         let store = Store::connect(&url).await.unwrap();
-        let mut config = Config::new(dir.path().to_path_buf());
+        let mut config = Config::new(dir.to_path_buf());
         config.today = Some(today);
         config.max_attachment_bytes = 64 * 1024;
         let router = app(AppState::new(store.clone(), config));
@@ -82,19 +52,13 @@ impl TestApp {
             router,
             url,
             store,
-            _dir: dir,
-            cleanup,
+            db,
         })
     }
 
     pub async fn stop(self) {
         self.store.close().await;
-        if let Some((admin, schema)) = self.cleanup {
-            sqlx::query(&format!("DROP SCHEMA {schema} CASCADE"))
-                .execute(&admin)
-                .await
-                .unwrap();
-        }
+        self.db.close().await;
     }
 
     pub fn anonymous(&self, ip: u8) -> Client {
