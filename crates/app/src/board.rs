@@ -74,11 +74,14 @@ impl StatusFilter {
         }
         ProgressStatus::parse(text)
             .map(StatusFilter::Reported)
-            .map_err(|_| AppError::Invalid {
-                field: "status",
-                message: format!(
-                    "不支持按“{text}”筛选，可选 not_reported、not_started、in_progress、done、lagging、blocked"
-                ),
+            .map_err(|_| {
+                let choices: Vec<&str> = std::iter::once("not_reported")
+                    .chain(ProgressStatus::ALL.iter().map(|s| s.as_str()))
+                    .collect();
+                AppError::Invalid {
+                    field: "status",
+                    message: format!("不支持按“{text}”筛选，可选 {}", choices.join("、")),
+                }
             })
     }
 }
