@@ -168,7 +168,7 @@ impl TaskOrder {
         match self {
             TaskOrder::Number => tasks.sort_by_key(|t| t.task.position),
             TaskOrder::Deadline => tasks.sort_by(|a, b| {
-                let key = |t: &TaskWithLight| t.task.deadline.clone();
+                let key = |t: &TaskWithLight| t.task.deadline;
                 // `None` sorts first in Option's order; a task without a deadline goes last.
                 (key(a).is_none(), key(a), a.task.position).cmp(&(
                     key(b).is_none(),

@@ -113,7 +113,7 @@ async fn book() -> (Book, tempfile::TempDir) {
             &NewNotice {
                 unit_id: 3,
                 reason: "五月进展未报送".into(),
-                response_due: "2026-06-10".into(),
+                response_due: "2026-06-10".parse().unwrap(),
             },
         )
         .await
@@ -348,6 +348,6 @@ async fn a_decomposition_table_round_trips_into_the_same_plan() {
             })
             .collect();
         assert_eq!(read_targets, targets);
-        assert_eq!(read.deadline.map(|d| d.to_string()), original.deadline);
+        assert_eq!(read.deadline, original.deadline);
     }
 }

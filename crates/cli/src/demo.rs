@@ -144,7 +144,7 @@ pub async fn seed(store: &Store) -> Result<Vec<String>> {
         }
     }
     let patch = PlanPatch {
-        reporting_start: Some("2025-01-01".into()),
+        reporting_start: NaiveDate::from_ymd_opt(2025, 1, 1),
         ..Default::default()
     };
     let plan = store
@@ -235,7 +235,7 @@ pub async fn seed(store: &Store) -> Result<Vec<String>> {
                 &NewNotice {
                     unit_id: unit,
                     reason: "六月进展未按时报送，请说明原因并加快推进".into(),
-                    response_due: "2025-07-15".into(),
+                    response_due: "2025-07-15".parse().unwrap(),
                 },
             )
             .await?;

@@ -2,6 +2,7 @@
 //! service, the exports and the tests all apply the same ones.
 //!
 //! - [`role`] and [`policy`]: who may read and change what (checked on the server).
+//! - [`date`]: calendar days as sent and stored (`YYYY-MM-DD`).
 //! - [`period`]: reporting cycles (月报 / 季报 / 半月报) and their due dates.
 //! - [`report`]: the report workflow (draft → submitted → accepted / returned).
 //! - [`light`]: the traffic light (红黄绿灯) of a task and the reasons for it.
@@ -41,6 +42,7 @@ macro_rules! text_enum {
 }
 
 pub mod audit;
+pub mod date;
 pub mod error;
 pub mod import;
 pub mod light;

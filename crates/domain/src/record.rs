@@ -144,8 +144,8 @@ pub struct Plan {
     pub warnings: Vec<String>,
     pub created_at: i64,
     pub published_at: Option<i64>,
-    /// `YYYY-MM-DD` from which reports are owed: the publication day unless changed.
-    pub reporting_start: Option<String>,
+    /// The day from which reports are owed: the publication day unless changed.
+    pub reporting_start: Option<NaiveDate>,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
@@ -187,7 +187,7 @@ pub struct Milestone {
     pub id: i64,
     pub task_id: i64,
     pub title: String,
-    pub due_date: String,
+    pub due_date: NaiveDate,
     pub done_at: Option<i64>,
 }
 
@@ -202,8 +202,7 @@ pub struct Task {
     pub body: String,
     pub objective: Option<String>,
     pub measures: Option<String>,
-    /// `YYYY-MM-DD`.
-    pub deadline: Option<String>,
+    pub deadline: Option<NaiveDate>,
     pub deadline_text: Option<String>,
     pub span: [i64; 2],
     pub lead_units: Vec<Assignment>,
@@ -219,6 +218,15 @@ impl Task {
 
     pub fn co_unit_ids(&self) -> Vec<i64> {
         self.co_units.iter().filter_map(|a| a.unit_id).collect()
+    }
+
+    /// The deadline as lists and files show it: as the plan wrote it (6月底前), else the
+    /// date read from it, else 年内 (a task without one is due within the year).
+    pub fn deadline_shown(&self) -> String {
+        self.deadline_text
+            .clone()
+            .or(self.deadline.map(|d| d.to_string()))
+            .unwrap_or_else(|| "年内".into())
     }
 }
 
@@ -312,8 +320,8 @@ pub struct Notice {
     pub task_id: i64,
     pub unit_id: i64,
     pub reason: String,
-    /// `YYYY-MM-DD` by which the unit must answer.
-    pub response_due: String,
+    /// The day by which the unit must answer.
+    pub response_due: NaiveDate,
     /// `open`, `answered` or `closed`.
     pub state: NoticeState,
     pub issued_by: i64,
@@ -417,7 +425,7 @@ pub struct OwedReport {
     pub task_id: i64,
     pub period: String,
     pub period_label: String,
-    pub due: String,
+    pub due: NaiveDate,
     /// Past its due date (逾期).
     pub overdue: bool,
 }
@@ -426,10 +434,10 @@ pub struct OwedReport {
 #[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
 pub struct Dashboard {
     pub plan_id: i64,
-    pub as_of: String,
+    pub as_of: NaiveDate,
     pub period: String,
     pub period_label: String,
-    pub period_due: String,
+    pub period_due: NaiveDate,
     pub tasks: i64,
     pub by_light: LightCounts,
     /// Tasks by the status of their latest delivered report; `not_reported` when none.
@@ -474,14 +482,9 @@ pub struct PublicTarget {
     pub actual: Option<f64>,
 }
 
-/// A `YYYY-MM-DD` date as stored; `None` for anything else.
-pub fn parse_date(text: &str) -> Option<NaiveDate> {
-    NaiveDate::parse_from_str(text, "%Y-%m-%d").ok()
-}
-
 /// The periods a task of `plan` owes a report for by `today` (from the reporting start).
 pub fn owed_periods(plan: &Plan, cycle: Cycle, today: NaiveDate) -> Vec<Period> {
-    let Some(start) = plan.reporting_start.as_deref().and_then(parse_date) else {
+    let Some(start) = plan.reporting_start else {
         return Vec::new();
     };
     let first = if start.year() < plan.year {

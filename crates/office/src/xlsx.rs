@@ -173,13 +173,7 @@ pub fn decomposition(book: &Book) -> Result<Vec<u8>> {
             (7, targets_column(task, |t| t.value_text.clone())),
             (8, targets_column(task, |t| t.unit.clone())),
             (9, targets_column(task, |t| t.comparator.zh().to_string())),
-            (
-                10,
-                task.deadline_text
-                    .clone()
-                    .or(task.deadline.clone())
-                    .unwrap_or_else(|| "年内".into()),
-            ),
+            (10, task.deadline_shown()),
         ];
         sheet.write_number_with_format(row, 1, task.number as f64, &f.center)?;
         sheet.set_row_height(row, fitted_height(&cells, &widths))?;

@@ -17,7 +17,7 @@ use crate::audit::record;
 use crate::{
     Audit, Dashboard, LightCounts, OwedReport, Plan, PublicPeriod, PublicTarget, PublicTask,
     Result, SectionFigures, Store, StoreError, TargetProgress, Task, TaskWithLight, UnitFigures,
-    UnitOwing, now, owed_periods, parse_date,
+    UnitOwing, now, owed_periods,
 };
 
 #[derive(sqlx::FromRow)]
@@ -162,7 +162,7 @@ impl PlanFacts {
             progress.push(item);
         }
         let facts = TaskFacts {
-            deadline: task.deadline.as_deref().and_then(parse_date),
+            deadline: task.deadline,
             accepted_status: accepted.and_then(status),
             latest_status: delivered.last().and_then(|r| status(r)),
             missing_reports: missing,
@@ -280,7 +280,7 @@ impl Store {
                         task_id: task.id,
                         period: period.key(),
                         period_label: period.label_zh(),
-                        due: due.to_string(),
+                        due,
                         overdue: due < today,
                     })
             })
@@ -393,10 +393,10 @@ impl Store {
         .await?;
         Ok(Dashboard {
             plan_id: plan.id,
-            as_of: today.to_string(),
+            as_of: today,
             period: current.key(),
             period_label: current.label_zh(),
-            period_due: current.due(plan.due_day as u32).to_string(),
+            period_due: current.due(plan.due_day as u32),
             tasks: facts.tasks.len() as i64,
             by_light,
             by_status,

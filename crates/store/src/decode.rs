@@ -4,10 +4,14 @@
 use sqlx::any::AnyRow;
 use sqlx::{FromRow, Row as _};
 
+use chrono::NaiveDate;
+use luoshi_domain::DomainError;
 use luoshi_domain::audit::{AuditAction, AuditEntity};
+use luoshi_domain::date;
 
 use crate::{
     Actual, Attachment, AuditEntry, Comment, Contribution, Milestone, Notice, NoticeState, Section,
+    StoreError,
 };
 
 /// A record read from a row; `query_as` decodes into it and the store hands out `.0`.
@@ -49,7 +53,7 @@ decode!(Milestone {
     id,
     task_id,
     title,
-    due_date,
+    due_date as Date,
     done_at
 });
 decode!(Actual {
@@ -82,7 +86,7 @@ decode!(Notice {
     task_id,
     unit_id,
     reason,
-    response_due,
+    response_due as Date,
     state as NoticeState,
     issued_by,
     issued_at,
@@ -112,6 +116,20 @@ decode!(AuditEntry {
     before_json,
     after_json
 });
+
+/// A stored `YYYY-MM-DD` column, read the way the text enums are.
+struct Date;
+
+impl Date {
+    fn parse(text: &str) -> Result<NaiveDate, DomainError> {
+        date::parse("date", text)
+    }
+}
+
+/// A stored date of record `id` of `kind`; a damaged one is refused, not passed on.
+pub(crate) fn stored_date(kind: &str, id: i64, text: &str) -> crate::Result<NaiveDate> {
+    date::parse("date", text).map_err(|e| StoreError::Corrupt(format!("{kind} {id}: {e}")))
+}
 
 /// The records of decoded rows.
 pub(crate) fn records<T>(rows: Vec<Row<T>>) -> Vec<T> {

@@ -1,5 +1,6 @@
 //! Supervision notices (督办单) and comments (批示 / 留言) on tasks and reports.
 
+use chrono::NaiveDate;
 use luoshi_domain::DomainError;
 use luoshi_domain::audit::{AuditAction, AuditEntity};
 use serde::Deserialize;
@@ -14,8 +15,7 @@ use crate::{Audit, Comment, Notice, NoticeState, Page, Paging, Result, Store, St
 pub struct NewNotice {
     pub unit_id: i64,
     pub reason: String,
-    /// `YYYY-MM-DD`.
-    pub response_due: String,
+    pub response_due: NaiveDate,
 }
 
 #[derive(Clone, Debug, Default)]
@@ -39,8 +39,6 @@ impl Store {
         if new.reason.trim().is_empty() {
             return Err(DomainError::invalid("reason", "督办事由不能为空").into());
         }
-        chrono::NaiveDate::parse_from_str(&new.response_due, "%Y-%m-%d")
-            .map_err(|_| DomainError::invalid("response_due", "回复期限应为 YYYY-MM-DD"))?;
         let issuer = audit
             .actor_id
             .ok_or_else(|| DomainError::invalid("user", "须由用户签发"))?;
@@ -53,7 +51,7 @@ impl Store {
         .bind(task_id)
         .bind(new.unit_id)
         .bind(new.reason.trim().to_string())
-        .bind(new.response_due.clone())
+        .bind(new.response_due.to_string())
         .bind(issuer)
         .bind(now())
         .fetch_one(&mut *tx)

@@ -403,7 +403,7 @@ async fn story(url: &str) {
             &NewNotice {
                 unit_id: basic.id,
                 reason: "进度滞后".into(),
-                response_due: "2026-07-20".into(),
+                response_due: "2026-07-20".parse().unwrap(),
             },
         )
         .await

@@ -58,7 +58,7 @@ async fn fill(store: &Store) {
     let task = store.plan_tasks(plan.id).await.unwrap()[0].id;
     let milestone = MilestoneInput {
         title: "完成选址".into(),
-        due_date: "2026-04-30".into(),
+        due_date: "2026-04-30".parse().unwrap(),
     };
     store
         .add_milestone(&cli, &plan, task, &milestone)
@@ -73,7 +73,7 @@ async fn fill(store: &Store) {
     let notice = NewNotice {
         unit_id: unit.id,
         reason: "进度滞后".into(),
-        response_due: "2026-04-10".into(),
+        response_due: "2026-04-10".parse().unwrap(),
     };
     store.issue_notice(&audit, task, &notice).await.unwrap();
 }

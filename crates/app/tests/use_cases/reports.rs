@@ -150,7 +150,7 @@ async fn a_notice_goes_to_the_tasks_units_and_is_answered_by_the_unit_it_names()
     let to = |unit_id| NewNotice {
         unit_id,
         reason: "进度滞后".into(),
-        response_due: "2026-06-10".into(),
+        response_due: "2026-06-10".parse().unwrap(),
     };
     let misaddressed =
         notices::issue(store, &supervisor.actor, &supervisor.audit, task, &to(2)).await;

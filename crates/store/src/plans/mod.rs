@@ -6,6 +6,9 @@ use luoshi_domain::audit::{AuditAction, AuditEntity};
 use luoshi_plandoc::model::Comparator;
 use std::collections::HashMap;
 
+use chrono::NaiveDate;
+use luoshi_domain::date::DateEdit;
+
 use luoshi_domain::DomainError;
 use luoshi_domain::import::DraftPlan;
 use luoshi_domain::period::Cycle;
@@ -16,7 +19,7 @@ use utoipa::ToSchema;
 
 use crate::PlanStatus;
 use crate::audit::record;
-use crate::decode::{Row, records};
+use crate::decode::{Row, records, stored_date};
 use crate::sql::Sql;
 use crate::{
     Assignment, Audit, Milestone, Page, Paging, Plan, Result, Section, Store, StoreError, Target,
@@ -57,8 +60,8 @@ pub struct PlanPatch {
     pub doc_number: Option<String>,
     pub cycle: Option<Cycle>,
     pub due_day: Option<i64>,
-    /// `YYYY-MM-DD` from which reports are owed.
-    pub reporting_start: Option<String>,
+    /// The day from which reports are owed.
+    pub reporting_start: Option<NaiveDate>,
 }
 
 #[derive(Clone, Debug, Default, Deserialize, ToSchema)]
@@ -77,7 +80,8 @@ pub struct TaskInput {
     pub objective: Option<String>,
     pub measures: Option<String>,
     /// `YYYY-MM-DD`; an empty string clears it.
-    pub deadline: Option<String>,
+    #[schema(value_type = Option<String>, format = Date)]
+    pub deadline: Option<DateEdit>,
     pub deadline_text: Option<String>,
     pub lead_units: Option<Vec<i64>>,
     pub co_units: Option<Vec<i64>>,
@@ -99,7 +103,7 @@ pub struct TargetInput {
 #[derive(Clone, Debug, Deserialize, ToSchema)]
 pub struct MilestoneInput {
     pub title: String,
-    pub due_date: String,
+    pub due_date: NaiveDate,
 }
 
 /// One version of a published plan, as it stood.
@@ -166,7 +170,10 @@ impl TryFrom<PlanRow> for Plan {
             warnings: serde_json::from_str(&row.warnings)?,
             created_at: row.created_at,
             published_at: row.published_at,
-            reporting_start: row.reporting_start,
+            reporting_start: row
+                .reporting_start
+                .map(|d| stored_date("plan", row.id, &d))
+                .transpose()?,
         })
     }
 }
@@ -280,25 +287,30 @@ async fn load_tasks(conn: &mut AnyConnection, ids: &Sql) -> Result<Vec<Task>> {
     );
     let mut tasks: Vec<Task> = rows
         .into_iter()
-        .map(|row| Task {
-            id: row.id,
-            plan_id: row.plan_id,
-            section_id: row.section_id,
-            position: row.position,
-            number: row.number,
-            heading: row.heading,
-            body: row.body,
-            objective: row.objective,
-            measures: row.measures,
-            deadline: row.deadline,
-            deadline_text: row.deadline_text,
-            span: [row.span_start, row.span_end],
-            lead_units: Vec::new(),
-            co_units: Vec::new(),
-            targets: Vec::new(),
-            milestones: Vec::new(),
+        .map(|row| {
+            Ok(Task {
+                id: row.id,
+                plan_id: row.plan_id,
+                section_id: row.section_id,
+                position: row.position,
+                number: row.number,
+                heading: row.heading,
+                body: row.body,
+                objective: row.objective,
+                measures: row.measures,
+                deadline: row
+                    .deadline
+                    .map(|d| stored_date("task", row.id, &d))
+                    .transpose()?,
+                deadline_text: row.deadline_text,
+                span: [row.span_start, row.span_end],
+                lead_units: Vec::new(),
+                co_units: Vec::new(),
+                targets: Vec::new(),
+                milestones: Vec::new(),
+            })
         })
-        .collect();
+        .collect::<Result<_>>()?;
     let index: HashMap<i64, usize> = tasks.iter().enumerate().map(|(i, t)| (t.id, i)).collect();
     for row in assignments {
         if let Some(&i) = index.get(&row.task_id) {
@@ -337,14 +349,6 @@ fn one_task(task_id: i64) -> Sql {
     let mut sql = Sql::default();
     sql.push("SELECT id FROM tasks WHERE id = ?", task_id);
     sql
-}
-
-fn check_date(field: &str, text: &str) -> Result<()> {
-    chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d")
-        .map(|_| ())
-        .map_err(|_| {
-            DomainError::invalid(field, format!("“{text}”不是 YYYY-MM-DD 格式的日期")).into()
-        })
 }
 
 fn check_due_day(due_day: i64) -> Result<()> {

@@ -31,9 +31,8 @@ impl Store {
             check_due_day(due_day)?;
             after.due_day = due_day;
         }
-        if let Some(start) = &patch.reporting_start {
-            check_date("reporting_start", start)?;
-            after.reporting_start = Some(start.clone());
+        if let Some(start) = patch.reporting_start {
+            after.reporting_start = Some(start);
         }
         let mut tx = self.write.begin().await?;
         sqlx::query("UPDATE plans SET title = $1, year = $2, doc_number = $3, cycle = $4, due_day = $5, reporting_start = $6 WHERE id = $7")
@@ -42,7 +41,7 @@ impl Store {
             .bind(after.doc_number.clone())
             .bind(after.cycle.as_str())
             .bind(after.due_day)
-            .bind(after.reporting_start.clone())
+            .bind(after.reporting_start.map(|d| d.to_string()))
             .bind(id)
             .execute(&mut *tx)
             .await?;

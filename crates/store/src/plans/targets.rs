@@ -167,7 +167,6 @@ impl Store {
         task_id: i64,
         input: &MilestoneInput,
     ) -> Result<Milestone> {
-        check_date("due_date", &input.due_date)?;
         if input.title.trim().is_empty() {
             return Err(DomainError::invalid("title", "节点名称不能为空").into());
         }
@@ -181,7 +180,7 @@ impl Store {
         )
         .bind(task_id)
         .bind(input.title.trim().to_string())
-        .bind(input.due_date.clone())
+        .bind(input.due_date.to_string())
         .fetch_one(&mut *tx)
         .await?;
         self.commit_edit::<(), _>(

@@ -96,9 +96,6 @@ impl Store {
     }
 
     pub(super) async fn check_task_input(&self, plan: &Plan, input: &TaskInput) -> Result<()> {
-        if let Some(deadline) = input.deadline.as_deref().filter(|d| !d.is_empty()) {
-            check_date("deadline", deadline)?;
-        }
         if let Some(section) = input.section_id {
             let found: Option<(i64,)> =
                 sqlx::query_as("SELECT id FROM sections WHERE id = $1 AND plan_id = $2")
@@ -147,7 +144,7 @@ impl Store {
         .bind(input.body.clone().unwrap_or_default())
         .bind(input.objective.clone())
         .bind(input.measures.clone())
-        .bind(input.deadline.clone().filter(|d| !d.is_empty()))
+        .bind(input.deadline.and_then(DateEdit::date).map(|d| d.to_string()))
         .bind(input.deadline_text.clone())
         .bind(now())
         .fetch_one(&mut *tx)
@@ -213,11 +210,7 @@ impl Store {
             return Err(StoreError::NotFound("任务"));
         }
         let mut tx = self.write.begin().await?;
-        let deadline = match &input.deadline {
-            Some(d) if d.is_empty() => None,
-            Some(d) => Some(d.clone()),
-            None => before.deadline.clone(),
-        };
+        let deadline = input.deadline.map_or(before.deadline, DateEdit::date);
         sqlx::query(
             "UPDATE tasks SET section_id = $1, number = $2, heading = $3, body = $4, objective = $5,
                  measures = $6, deadline = $7, deadline_text = $8 WHERE id = $9",
@@ -228,7 +221,7 @@ impl Store {
         .bind(input.body.clone().unwrap_or(before.body.clone()))
         .bind(input.objective.clone().or(before.objective.clone()))
         .bind(input.measures.clone().or(before.measures.clone()))
-        .bind(deadline)
+        .bind(deadline.map(|d| d.to_string()))
         .bind(input.deadline_text.clone().or(before.deadline_text.clone()))
         .bind(task_id)
         .execute(&mut *tx)
@@ -436,7 +429,7 @@ impl Store {
         .bind(original.number + 1)
         .bind(heading.trim().to_string())
         .bind(body.to_string())
-        .bind(original.deadline.clone())
+        .bind(original.deadline.map(|d| d.to_string()))
         .bind(original.deadline_text.clone())
         .bind(now())
         .fetch_one(&mut *tx)

@@ -4,6 +4,7 @@ use std::collections::HashMap;
 
 use askama::Template;
 use axum::extract::{Query, State};
+use chrono::NaiveDate;
 use luoshi_app::{board, notices};
 use luoshi_domain::period::china_time;
 use luoshi_domain::policy::{Action, decide};
@@ -47,7 +48,7 @@ pub(super) struct NoticeLine {
     pub(super) task: String,
     pub(super) unit: String,
     pub(super) reason: String,
-    pub(super) response_due: String,
+    pub(super) response_due: NaiveDate,
     /// The response date has passed without an answer.
     pub(super) late: bool,
     pub(super) state: &'static str,
@@ -60,7 +61,7 @@ pub(super) async fn open_notices(
     caller: &Caller,
     tasks: &HashMap<i64, luoshi_store::Task>,
 ) -> Result<Vec<NoticeLine>, PageError> {
-    let today = state.today().to_string();
+    let today = state.today();
     let mut lines: Vec<NoticeLine> =
         notices::list(&state.store, &caller.actor, None, None, Paging::all())
             .await?
@@ -80,7 +81,7 @@ pub(super) async fn open_notices(
                 })
             })
             .collect();
-    lines.sort_by(|a, b| a.response_due.cmp(&b.response_due));
+    lines.sort_by_key(|line| line.response_due);
     Ok(lines)
 }
 

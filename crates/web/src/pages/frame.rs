@@ -74,6 +74,12 @@ impl From<luoshi_store::StoreError> for PageError {
     }
 }
 
+impl From<luoshi_domain::DomainError> for PageError {
+    fn from(error: luoshi_domain::DomainError) -> Self {
+        PageError(error.into())
+    }
+}
+
 impl From<luoshi_app::AppError> for PageError {
     fn from(error: luoshi_app::AppError) -> Self {
         PageError(error.into())

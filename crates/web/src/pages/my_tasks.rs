@@ -20,7 +20,7 @@ struct OwedLine {
     task: String,
     period: String,
     period_label: String,
-    due: String,
+    due: chrono::NaiveDate,
     overdue: bool,
     /// What is already written for the period: 草稿 / 已退回, or 未填报.
     written: &'static str,

@@ -4,6 +4,7 @@ use axum::Form;
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect};
 use luoshi_app::notices;
+use luoshi_domain::date;
 use serde::Deserialize;
 
 use crate::AppState;
@@ -29,7 +30,7 @@ pub(super) async fn notice_issue(
     let notice = luoshi_store::NewNotice {
         unit_id: form.unit_id,
         reason: form.reason,
-        response_due: form.response_due,
+        response_due: date::parse("response_due", &form.response_due)?,
     };
     notices::issue(&state.store, &caller.actor, &caller.audit, id, &notice).await?;
     Ok(Redirect::to(&format!("/tasks/{id}")).into_response())

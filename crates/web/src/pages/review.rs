@@ -8,6 +8,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use luoshi_app::AppError;
 use luoshi_app::plan_editing::{self, UnitChoice};
 use luoshi_app::plan_files;
+use luoshi_domain::date::DateEdit;
 use luoshi_domain::light::trim_number;
 use luoshi_domain::period::Cycle;
 use luoshi_domain::policy::{Action, decide};
@@ -239,7 +240,7 @@ pub(super) async fn review_page(
             lead: unit_names(&t.lead_units),
             co: unit_names(&t.co_units),
             deadline: t.deadline_text.clone().unwrap_or_default(),
-            deadline_date: t.deadline.clone().unwrap_or_default(),
+            deadline_date: t.deadline.map(|d| d.to_string()).unwrap_or_default(),
             targets: t
                 .targets
                 .iter()
@@ -271,7 +272,10 @@ pub(super) async fn review_page(
             ("quarterly", "每季度"),
             ("semi_monthly", "每半月"),
         ],
-        reporting_start: plan.reporting_start.clone().unwrap_or_default(),
+        reporting_start: plan
+            .reporting_start
+            .map(|d| d.to_string())
+            .unwrap_or_default(),
         plan,
     }))
 }
@@ -375,7 +379,7 @@ pub(super) async fn review_task(
                 let input = luoshi_store::TaskInput {
                     heading: Some(form.heading.trim().to_string()),
                     objective: Some(form.objective.trim().to_string()),
-                    deadline: Some(form.deadline.trim().to_string()),
+                    deadline: Some(DateEdit::parse("deadline", &form.deadline)?),
                     deadline_text: Some(form.deadline_text.trim().to_string()),
                     lead_units: Some(
                         plan_editing::units_named(
@@ -481,10 +485,14 @@ pub(super) async fn review_settings(
             Some(format!("报送日“{}”不是数字", form.due_day)),
         ));
     };
+    let reporting_start = match DateEdit::parse("reporting_start", &form.reporting_start) {
+        Ok(edit) => edit.date(),
+        Err(error) => return Ok(back_to_review(id, Some(error.to_string()))),
+    };
     let patch = luoshi_store::PlanPatch {
         cycle: Some(cycle),
         due_day: Some(due_day),
-        reporting_start: Some(form.reporting_start).filter(|d| !d.is_empty()),
+        reporting_start,
         ..Default::default()
     };
     let result =

@@ -50,12 +50,7 @@ pub(super) fn task_row(item: &TaskWithLight) -> TaskRow {
             .map(|r| r.message.clone())
             .collect(),
         status: luoshi_domain::report::ProgressStatus::zh_or_unreported(item.status),
-        deadline: item
-            .task
-            .deadline_text
-            .clone()
-            .or(item.task.deadline.clone())
-            .unwrap_or_else(|| "年内".into()),
+        deadline: item.task.deadline_shown(),
     }
 }
 

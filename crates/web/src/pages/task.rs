@@ -102,7 +102,7 @@ struct NoticeRow {
     can_answer: bool,
     can_close: bool,
     reason: String,
-    response_due: String,
+    response_due: chrono::NaiveDate,
     state: &'static str,
     response: String,
 }
@@ -259,12 +259,7 @@ pub(super) async fn task_page(
             .collect(),
         lead: unit_names(&item.task.lead_units),
         co: unit_names(&item.task.co_units),
-        deadline: item
-            .task
-            .deadline_text
-            .clone()
-            .or(item.task.deadline.clone())
-            .unwrap_or_else(|| "年内".into()),
+        deadline: item.task.deadline_shown(),
         can_report,
         can_review,
         can_approve: organization.head_review
