@@ -4,7 +4,7 @@
 
 use luoshi_domain::audit::{AuditAction, AuditEntity};
 use serde::Serialize;
-use sqlx::AnyConnection;
+use sqlx::{Any, AnyConnection, Transaction};
 
 use crate::decode::{page_of, records};
 use crate::sql::Sql;
@@ -51,35 +51,87 @@ impl Audit {
     }
 }
 
-/// Writes one audit row inside the caller's transaction.
-pub(crate) async fn record<B: Serialize, A: Serialize>(
-    conn: &mut AnyConnection,
-    audit: &Audit,
+/// One audited change: what was done to which record, and the record before and after.
+/// Every write of the store goes through it, so no change lands without its audit row.
+pub(crate) struct Change<'a, B, A> {
     action: AuditAction,
     entity: AuditEntity,
-    entity_id: Option<i64>,
-    before: Option<&B>,
-    after: Option<&A>,
-) -> Result<()> {
-    let before = before.map(serde_json::to_string).transpose()?;
-    let after = after.map(serde_json::to_string).transpose()?;
-    sqlx::query(
-        "INSERT INTO audit_log (at, organization_id, actor_id, actor, ip, action, entity, entity_id, before_json, after_json)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-    )
-    .bind(now())
-    .bind(audit.organization_id)
-    .bind(audit.actor_id)
-    .bind(audit.actor.clone())
-    .bind(audit.ip.clone())
-    .bind(action.as_str().to_string())
-    .bind(entity.as_str().to_string())
-    .bind(entity_id)
-    .bind(before)
-    .bind(after)
-    .execute(conn)
-    .await?;
-    Ok(())
+    id: Option<i64>,
+    before: Option<&'a B>,
+    after: Option<&'a A>,
+}
+
+impl Change<'static, (), ()> {
+    /// A change with no record on either side yet; `before` and `after` add them.
+    pub(crate) fn new(action: AuditAction, entity: AuditEntity, id: Option<i64>) -> Self {
+        Change {
+            action,
+            entity,
+            id,
+            before: None,
+            after: None,
+        }
+    }
+}
+
+impl<'a, B: Serialize, A: Serialize> Change<'a, B, A> {
+    /// The record as it stood before the change.
+    pub(crate) fn before<'b, C: Serialize>(self, before: &'b C) -> Change<'b, C, A>
+    where
+        'a: 'b,
+    {
+        let after = self.after;
+        self.with_sides(Some(before), after)
+    }
+
+    /// The record as the change left it.
+    pub(crate) fn after<'b, C: Serialize>(self, after: &'b C) -> Change<'b, B, C>
+    where
+        'a: 'b,
+    {
+        let before = self.before;
+        self.with_sides(before, Some(after))
+    }
+
+    fn with_sides<'b, C, D>(self, before: Option<&'b C>, after: Option<&'b D>) -> Change<'b, C, D> {
+        Change {
+            action: self.action,
+            entity: self.entity,
+            id: self.id,
+            before,
+            after,
+        }
+    }
+
+    /// Writes the audit row inside the caller's transaction.
+    pub(crate) async fn record(&self, conn: &mut AnyConnection, audit: &Audit) -> Result<()> {
+        let before = self.before.map(serde_json::to_string).transpose()?;
+        let after = self.after.map(serde_json::to_string).transpose()?;
+        sqlx::query(
+            "INSERT INTO audit_log (at, organization_id, actor_id, actor, ip, action, entity, entity_id, before_json, after_json)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+        )
+        .bind(now())
+        .bind(audit.organization_id)
+        .bind(audit.actor_id)
+        .bind(audit.actor.clone())
+        .bind(audit.ip.clone())
+        .bind(self.action.as_str().to_string())
+        .bind(self.entity.as_str().to_string())
+        .bind(self.id)
+        .bind(before)
+        .bind(after)
+        .execute(conn)
+        .await?;
+        Ok(())
+    }
+
+    /// Writes the audit row and commits: the change and its row land together or not at all.
+    pub(crate) async fn commit(self, mut tx: Transaction<'_, Any>, audit: &Audit) -> Result<()> {
+        self.record(&mut tx, audit).await?;
+        tx.commit().await?;
+        Ok(())
+    }
 }
 
 /// Filters for reading the log.
@@ -123,7 +175,9 @@ impl Store {
         entity_id: Option<i64>,
     ) -> Result<()> {
         let mut conn = self.write.acquire().await?;
-        record::<(), ()>(&mut conn, audit, action, entity, entity_id, None, None).await
+        Change::new(action, entity, entity_id)
+            .record(&mut conn, audit)
+            .await
     }
 
     pub async fn audit_log(

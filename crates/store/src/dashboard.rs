@@ -13,7 +13,7 @@ use luoshi_domain::report::{ProgressStatus, ReportState};
 use luoshi_domain::trajectory::{Direction, Trajectory};
 
 use crate::PlanStatus;
-use crate::audit::record;
+use crate::audit::Change;
 use crate::{
     Audit, Dashboard, LightCounts, OwedReport, Plan, PublicPeriod, PublicTarget, PublicTask,
     Result, SectionFigures, Store, StoreError, TargetProgress, Task, TaskWithLight, UnitFigures,
@@ -499,17 +499,10 @@ impl Store {
         .bind(published_at)
         .execute(&mut *tx)
         .await?;
-        record::<(), _>(
-            &mut tx,
-            audit,
-            AuditAction::PublishPeriod,
-            AuditEntity::Plan,
-            Some(plan.id),
-            None,
-            Some(&public),
-        )
-        .await?;
-        tx.commit().await?;
+        Change::new(AuditAction::PublishPeriod, AuditEntity::Plan, Some(plan.id))
+            .after(&public)
+            .commit(tx, audit)
+            .await?;
         Ok(public)
     }
 

@@ -6,7 +6,7 @@ use luoshi_domain::audit::{AuditAction, AuditEntity};
 use serde::Deserialize;
 use utoipa::ToSchema;
 
-use crate::audit::record;
+use crate::audit::Change;
 use crate::decode::{Row, page_of};
 use crate::sql::Sql;
 use crate::{Audit, Comment, Notice, NoticeState, Page, Paging, Result, Store, StoreError, now};
@@ -56,17 +56,10 @@ impl Store {
         .bind(now())
         .fetch_one(&mut *tx)
         .await?;
-        record::<(), _>(
-            &mut tx,
-            audit,
-            AuditAction::Issue,
-            AuditEntity::Notice,
-            Some(notice.id),
-            None,
-            Some(&notice),
-        )
-        .await?;
-        tx.commit().await?;
+        Change::new(AuditAction::Issue, AuditEntity::Notice, Some(notice.id))
+            .after(&notice)
+            .commit(tx, audit)
+            .await?;
         Ok(notice)
     }
 
@@ -129,17 +122,11 @@ impl Store {
                 .bind(id)
                 .fetch_one(&mut *tx)
                 .await?;
-        record(
-            &mut tx,
-            audit,
-            action,
-            AuditEntity::Notice,
-            Some(id),
-            Some(&before),
-            Some(&after),
-        )
-        .await?;
-        tx.commit().await?;
+        Change::new(action, AuditEntity::Notice, Some(id))
+            .before(&before)
+            .after(&after)
+            .commit(tx, audit)
+            .await?;
         Ok(after)
     }
 
@@ -201,17 +188,10 @@ impl Store {
         .bind(now())
         .fetch_one(&mut *tx)
         .await?;
-        record::<(), _>(
-            &mut tx,
-            audit,
-            AuditAction::Create,
-            AuditEntity::Comment,
-            Some(comment.id),
-            None,
-            Some(&comment),
-        )
-        .await?;
-        tx.commit().await?;
+        Change::new(AuditAction::Create, AuditEntity::Comment, Some(comment.id))
+            .after(&comment)
+            .commit(tx, audit)
+            .await?;
         Ok(comment)
     }
 

@@ -8,7 +8,7 @@ use serde::Deserialize;
 use sha2::{Digest, Sha256};
 use utoipa::ToSchema;
 
-use crate::audit::record;
+use crate::audit::Change;
 use crate::sql::Sql;
 use crate::{
     Audit, Organization, Page, Paging, Result, Store, StoreError, Unit, UnitKind, User, now,
@@ -172,17 +172,14 @@ impl Store {
         .await
         .map_err(|e| conflict_on_unique(e, format!("机构“{name}”已存在")))?;
         let organization = Organization::try_from(row)?;
-        record::<(), _>(
-            &mut tx,
-            audit,
+        Change::new(
             AuditAction::Create,
             AuditEntity::Organization,
             Some(organization.id),
-            None,
-            Some(&organization),
         )
+        .after(&organization)
+        .commit(tx, audit)
         .await?;
-        tx.commit().await?;
         Ok(organization)
     }
 
@@ -233,17 +230,11 @@ impl Store {
         .bind(id)
         .execute(&mut *tx)
         .await?;
-        record(
-            &mut tx,
-            audit,
-            AuditAction::Update,
-            AuditEntity::Organization,
-            Some(id),
-            Some(&before),
-            Some(&after),
-        )
-        .await?;
-        tx.commit().await?;
+        Change::new(AuditAction::Update, AuditEntity::Organization, Some(id))
+            .before(&before)
+            .after(&after)
+            .commit(tx, audit)
+            .await?;
         Ok(after)
     }
 
@@ -273,17 +264,10 @@ impl Store {
         .await
         .map_err(|e| conflict_on_unique(e, format!("单位“{}”已存在", unit.name.trim())))?;
         let created = Unit::try_from(row)?;
-        record::<(), _>(
-            &mut tx,
-            audit,
-            AuditAction::Create,
-            AuditEntity::Unit,
-            Some(created.id),
-            None,
-            Some(&created),
-        )
-        .await?;
-        tx.commit().await?;
+        Change::new(AuditAction::Create, AuditEntity::Unit, Some(created.id))
+            .after(&created)
+            .commit(tx, audit)
+            .await?;
         Ok(created)
     }
 
@@ -364,17 +348,11 @@ impl Store {
             .execute(&mut *tx)
             .await
             .map_err(|e| conflict_on_unique(e, format!("单位“{}”已存在", after.name)))?;
-        record(
-            &mut tx,
-            audit,
-            AuditAction::Update,
-            AuditEntity::Unit,
-            Some(id),
-            Some(&before),
-            Some(&after),
-        )
-        .await?;
-        tx.commit().await?;
+        Change::new(AuditAction::Update, AuditEntity::Unit, Some(id))
+            .before(&before)
+            .after(&after)
+            .commit(tx, audit)
+            .await?;
         Ok(after)
     }
 
@@ -426,17 +404,10 @@ impl Store {
                 .await?;
         }
         let user = load_user(&mut tx, id).await?;
-        record::<(), _>(
-            &mut tx,
-            audit,
-            AuditAction::Create,
-            AuditEntity::User,
-            Some(id),
-            None,
-            Some(&user),
-        )
-        .await?;
-        tx.commit().await?;
+        Change::new(AuditAction::Create, AuditEntity::User, Some(id))
+            .after(&user)
+            .commit(tx, audit)
+            .await?;
         Ok(user)
     }
 
@@ -520,17 +491,10 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         let detail = serde_json::json!({ "must_change_password": must_change });
-        record::<(), _>(
-            &mut tx,
-            audit,
-            AuditAction::PasswordChange,
-            AuditEntity::User,
-            Some(id),
-            None,
-            Some(&detail),
-        )
-        .await?;
-        tx.commit().await?;
+        Change::new(AuditAction::PasswordChange, AuditEntity::User, Some(id))
+            .after(&detail)
+            .commit(tx, audit)
+            .await?;
         Ok(())
     }
 
@@ -593,17 +557,11 @@ impl Store {
                 .await?;
         }
         let after = load_user(&mut tx, id).await?;
-        record(
-            &mut tx,
-            audit,
-            AuditAction::PermissionChange,
-            AuditEntity::User,
-            Some(id),
-            Some(&before),
-            Some(&after),
-        )
-        .await?;
-        tx.commit().await?;
+        Change::new(AuditAction::PermissionChange, AuditEntity::User, Some(id))
+            .before(&before)
+            .after(&after)
+            .commit(tx, audit)
+            .await?;
         Ok(after)
     }
 
@@ -636,17 +594,10 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         let detail = serde_json::json!({ "locked_until": until });
-        record::<(), _>(
-            &mut tx,
-            audit,
-            AuditAction::AccountLocked,
-            AuditEntity::User,
-            Some(id),
-            None,
-            Some(&detail),
-        )
-        .await?;
-        tx.commit().await?;
+        Change::new(AuditAction::AccountLocked, AuditEntity::User, Some(id))
+            .after(&detail)
+            .commit(tx, audit)
+            .await?;
         Ok(())
     }
 
@@ -777,17 +728,10 @@ impl Store {
         .fetch_one(&mut *tx)
         .await?;
         let detail = serde_json::json!({ "user_id": user_id, "name": name });
-        record::<(), _>(
-            &mut tx,
-            audit,
-            AuditAction::Create,
-            AuditEntity::ApiToken,
-            Some(id),
-            None,
-            Some(&detail),
-        )
-        .await?;
-        tx.commit().await?;
+        Change::new(AuditAction::Create, AuditEntity::ApiToken, Some(id))
+            .after(&detail)
+            .commit(tx, audit)
+            .await?;
         Ok(id)
     }
 

@@ -10,7 +10,7 @@ use serde::Deserialize;
 use sqlx::AnyConnection;
 use utoipa::ToSchema;
 
-use crate::audit::record;
+use crate::audit::Change;
 use crate::decode::{Row, records};
 use crate::sql::Sql;
 use crate::{
@@ -284,9 +284,7 @@ impl Store {
                 .collect(),
             attachments: Vec::new(),
         };
-        record::<(), _>(
-            &mut tx,
-            audit,
+        Change::new(
             if submit {
                 AuditAction::CreateSubmit
             } else {
@@ -294,11 +292,10 @@ impl Store {
             },
             AuditEntity::Report,
             Some(id),
-            None,
-            Some(&report),
         )
+        .after(&report)
+        .commit(tx, audit)
         .await?;
-        tx.commit().await?;
         Ok(report)
     }
 
@@ -354,17 +351,11 @@ impl Store {
             write_actuals(&mut tx, id, actuals, true).await?;
         }
         let after = load_report(&mut tx, id).await?;
-        record(
-            &mut tx,
-            audit,
-            AuditAction::Update,
-            AuditEntity::Report,
-            Some(id),
-            Some(&before),
-            Some(&after),
-        )
-        .await?;
-        tx.commit().await?;
+        Change::new(AuditAction::Update, AuditEntity::Report, Some(id))
+            .before(&before)
+            .after(&after)
+            .commit(tx, audit)
+            .await?;
         Ok(after)
     }
 
@@ -419,17 +410,11 @@ impl Store {
             return Err(StoreError::Conflict("报送状态已变化，请刷新后再试".into()));
         }
         let after = load_report(&mut tx, id).await?;
-        record(
-            &mut tx,
-            audit,
-            action.into(),
-            AuditEntity::Report,
-            Some(id),
-            Some(&before),
-            Some(&after),
-        )
-        .await?;
-        tx.commit().await?;
+        Change::new(action.into(), AuditEntity::Report, Some(id))
+            .before(&before)
+            .after(&after)
+            .commit(tx, audit)
+            .await?;
         Ok(after)
     }
 
@@ -473,17 +458,11 @@ impl Store {
             .collect();
         write_actuals(&mut tx, new_id, &actuals, false).await?;
         let report = load_report(&mut tx, new_id).await?;
-        record(
-            &mut tx,
-            audit,
-            AuditAction::Correct,
-            AuditEntity::Report,
-            Some(new_id),
-            Some(&accepted),
-            Some(&report),
-        )
-        .await?;
-        tx.commit().await?;
+        Change::new(AuditAction::Correct, AuditEntity::Report, Some(new_id))
+            .before(&accepted)
+            .after(&report)
+            .commit(tx, audit)
+            .await?;
         Ok(report)
     }
 
@@ -566,17 +545,10 @@ impl Store {
         .bind(now())
         .fetch_one(&mut *tx)
         .await?;
-        record::<(), _>(
-            &mut tx,
-            audit,
-            AuditAction::Attach,
-            AuditEntity::Report,
-            Some(report_id),
-            None,
-            Some(&attachment),
-        )
-        .await?;
-        tx.commit().await?;
+        Change::new(AuditAction::Attach, AuditEntity::Report, Some(report_id))
+            .after(&attachment)
+            .commit(tx, audit)
+            .await?;
         Ok(attachment)
     }
 
@@ -621,17 +593,14 @@ impl Store {
         .bind(now())
         .fetch_one(&mut *tx)
         .await?;
-        record::<(), _>(
-            &mut tx,
-            audit,
+        Change::new(
             AuditAction::Create,
             AuditEntity::Contribution,
             Some(contribution.id),
-            None,
-            Some(&contribution),
         )
+        .after(&contribution)
+        .commit(tx, audit)
         .await?;
-        tx.commit().await?;
         Ok(contribution)
     }
 

@@ -37,17 +37,10 @@ impl Store {
             "title": draft.title, "year": draft.year, "source": source.file_name,
             "sections": draft.sections.len(), "tasks": draft.tasks.len(),
         });
-        record::<(), _>(
-            &mut tx,
-            audit,
-            AuditAction::Import,
-            AuditEntity::Plan,
-            Some(plan_id),
-            None,
-            Some(&summary),
-        )
-        .await?;
-        tx.commit().await?;
+        Change::new(AuditAction::Import, AuditEntity::Plan, Some(plan_id))
+            .after(&summary)
+            .commit(tx, audit)
+            .await?;
         self.plan(organization_id, plan_id).await
     }
 
@@ -119,17 +112,11 @@ impl Store {
             "title": draft.title, "year": draft.year, "source": source.file_name,
             "sections": draft.sections.len(), "tasks": draft.tasks.len(),
         });
-        record(
-            &mut tx,
-            audit,
-            AuditAction::Reimport,
-            AuditEntity::Plan,
-            Some(plan_id),
-            Some(&before),
-            Some(&summary),
-        )
-        .await?;
-        tx.commit().await?;
+        Change::new(AuditAction::Reimport, AuditEntity::Plan, Some(plan_id))
+            .before(&before)
+            .after(&summary)
+            .commit(tx, audit)
+            .await?;
         self.plan(organization_id, plan_id).await
     }
 }

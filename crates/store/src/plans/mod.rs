@@ -18,23 +18,13 @@ use sqlx::AnyConnection;
 use utoipa::ToSchema;
 
 use crate::PlanStatus;
-use crate::audit::record;
+use crate::audit::Change;
 use crate::decode::{Row, records, stored_date};
 use crate::sql::Sql;
 use crate::{
     Assignment, Audit, Milestone, Page, Paging, Plan, Result, Section, Store, StoreError, Target,
     Task, now,
 };
-
-/// What a review edit changed: the audit row's fields and the version note.
-struct Edit<'a, B, A> {
-    action: AuditAction,
-    entity: AuditEntity,
-    id: i64,
-    before: Option<&'a B>,
-    after: Option<&'a A>,
-    note: String,
-}
 
 /// Where an imported plan came from.
 #[derive(Clone, Debug)]

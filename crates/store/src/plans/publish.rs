@@ -49,14 +49,10 @@ impl Store {
             tx,
             &before,
             audit,
-            Edit {
-                action: AuditAction::Update,
-                entity: AuditEntity::Plan,
-                id,
-                before: Some(&before),
-                after: Some(&after),
-                note: "修改计划信息".into(),
-            },
+            Change::new(AuditAction::Update, AuditEntity::Plan, Some(id))
+                .before(&before)
+                .after(&after),
+            "修改计划信息",
         )
         .await?;
         self.plan(organization_id, id).await
@@ -109,16 +105,10 @@ impl Store {
         .bind(id)
         .execute(&mut *tx)
         .await?;
-        record::<(), _>(
-            &mut tx,
-            audit,
-            AuditAction::Publish,
-            AuditEntity::Plan,
-            Some(id),
-            None,
-            Some(&serde_json::json!({"status": "published"})),
-        )
-        .await?;
+        Change::new(AuditAction::Publish, AuditEntity::Plan, Some(id))
+            .after(&serde_json::json!({"status": "published"}))
+            .record(&mut tx, audit)
+            .await?;
         let published = Plan {
             status: PlanStatus::Published,
             ..plan
@@ -135,20 +125,11 @@ impl Store {
         mut tx: sqlx::Transaction<'_, sqlx::Any>,
         plan: &Plan,
         audit: &Audit,
-        edit: Edit<'_, B, A>,
+        change: Change<'_, B, A>,
+        note: &str,
     ) -> Result<()> {
-        record(
-            &mut tx,
-            audit,
-            edit.action,
-            edit.entity,
-            Some(edit.id),
-            edit.before,
-            edit.after,
-        )
-        .await?;
-        self.after_plan_edit(&mut tx, plan, audit, &edit.note)
-            .await?;
+        change.record(&mut tx, audit).await?;
+        self.after_plan_edit(&mut tx, plan, audit, note).await?;
         tx.commit().await?;
         Ok(())
     }

@@ -52,18 +52,12 @@ impl Store {
         .fetch_one(&mut *tx)
         .await?;
         let target = load_target(&mut tx, id).await?;
-        self.commit_edit::<(), _>(
+        self.commit_edit(
             tx,
             plan,
             audit,
-            Edit {
-                action: AuditAction::Create,
-                entity: AuditEntity::Target,
-                id,
-                before: None,
-                after: Some(&target),
-                note: format!("新增目标“{}”", target.indicator),
-            },
+            Change::new(AuditAction::Create, AuditEntity::Target, Some(id)).after(&target),
+            &format!("新增目标“{}”", target.indicator),
         )
         .await?;
         Ok(target)
@@ -108,14 +102,10 @@ impl Store {
             tx,
             plan,
             audit,
-            Edit {
-                action: AuditAction::Update,
-                entity: AuditEntity::Target,
-                id: target_id,
-                before: Some(&before),
-                after: Some(&after),
-                note: format!("修改目标“{}”", after.indicator),
-            },
+            Change::new(AuditAction::Update, AuditEntity::Target, Some(target_id))
+                .before(&before)
+                .after(&after),
+            &format!("修改目标“{}”", after.indicator),
         )
         .await?;
         Ok(after)
@@ -147,14 +137,8 @@ impl Store {
             tx,
             plan,
             audit,
-            Edit {
-                action: AuditAction::Delete,
-                entity: AuditEntity::Target,
-                id: target_id,
-                before: Some(&before),
-                after: None,
-                note: format!("删除目标“{}”", before.indicator),
-            },
+            Change::new(AuditAction::Delete, AuditEntity::Target, Some(target_id)).before(&before),
+            &format!("删除目标“{}”", before.indicator),
         )
         .await?;
         Ok(())
@@ -183,18 +167,17 @@ impl Store {
         .bind(input.due_date.to_string())
         .fetch_one(&mut *tx)
         .await?;
-        self.commit_edit::<(), _>(
+        self.commit_edit(
             tx,
             plan,
             audit,
-            Edit {
-                action: AuditAction::Create,
-                entity: AuditEntity::Milestone,
-                id: milestone.id,
-                before: None,
-                after: Some(&milestone),
-                note: format!("新增节点“{}”", milestone.title),
-            },
+            Change::new(
+                AuditAction::Create,
+                AuditEntity::Milestone,
+                Some(milestone.id),
+            )
+            .after(&milestone),
+            &format!("新增节点“{}”", milestone.title),
         )
         .await?;
         Ok(milestone)

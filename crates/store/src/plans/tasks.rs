@@ -30,18 +30,13 @@ impl Store {
         .bind(title.trim().to_string())
         .fetch_one(&mut *tx)
         .await?;
-        self.commit_edit::<(), _>(
+        self.commit_edit(
             tx,
             plan,
             audit,
-            Edit {
-                action: AuditAction::Create,
-                entity: AuditEntity::Section,
-                id: section.id,
-                before: None,
-                after: Some(&section),
-                note: "新增部分".into(),
-            },
+            Change::new(AuditAction::Create, AuditEntity::Section, Some(section.id))
+                .after(&section),
+            "新增部分",
         )
         .await?;
         Ok(section)
@@ -82,14 +77,10 @@ impl Store {
             tx,
             plan,
             audit,
-            Edit {
-                action: AuditAction::Update,
-                entity: AuditEntity::Section,
-                id,
-                before: Some(&before),
-                after: Some(&after),
-                note: "修改部分".into(),
-            },
+            Change::new(AuditAction::Update, AuditEntity::Section, Some(id))
+                .before(&before)
+                .after(&after),
+            "修改部分",
         )
         .await?;
         Ok(after)
@@ -151,18 +142,12 @@ impl Store {
         .await?;
         self.replace_assignments(&mut tx, task_id, input).await?;
         let task = load_tasks(&mut tx, &one_task(task_id)).await?.remove(0);
-        self.commit_edit::<(), _>(
+        self.commit_edit(
             tx,
             plan,
             audit,
-            Edit {
-                action: AuditAction::Create,
-                entity: AuditEntity::Task,
-                id: task_id,
-                before: None,
-                after: Some(&task),
-                note: format!("新增任务“{}”", task.heading),
-            },
+            Change::new(AuditAction::Create, AuditEntity::Task, Some(task_id)).after(&task),
+            &format!("新增任务“{}”", task.heading),
         )
         .await?;
         Ok(task)
@@ -232,14 +217,10 @@ impl Store {
             tx,
             plan,
             audit,
-            Edit {
-                action: AuditAction::Update,
-                entity: AuditEntity::Task,
-                id: task_id,
-                before: Some(&before),
-                after: Some(&after),
-                note: format!("修改任务“{}”", after.heading),
-            },
+            Change::new(AuditAction::Update, AuditEntity::Task, Some(task_id))
+                .before(&before)
+                .after(&after),
+            &format!("修改任务“{}”", after.heading),
         )
         .await?;
         Ok(after)
@@ -284,14 +265,8 @@ impl Store {
             tx,
             plan,
             audit,
-            Edit {
-                action: AuditAction::Delete,
-                entity: AuditEntity::Task,
-                id: task_id,
-                before: Some(&before),
-                after: None,
-                note: format!("删除任务“{}”", before.heading),
-            },
+            Change::new(AuditAction::Delete, AuditEntity::Task, Some(task_id)).before(&before),
+            &format!("删除任务“{}”", before.heading),
         )
         .await?;
         Ok(())
@@ -372,14 +347,10 @@ impl Store {
             tx,
             plan,
             audit,
-            Edit {
-                action: AuditAction::Merge,
-                entity: AuditEntity::Task,
-                id: keep,
-                before: Some(&(&kept, &merged)),
-                after: Some(&after),
-                note: format!("合并任务到“{}”", after.heading),
-            },
+            Change::new(AuditAction::Merge, AuditEntity::Task, Some(keep))
+                .before(&(&kept, &merged))
+                .after(&after),
+            &format!("合并任务到“{}”", after.heading),
         )
         .await?;
         Ok(after)
@@ -456,14 +427,10 @@ impl Store {
             tx,
             plan,
             audit,
-            Edit {
-                action: AuditAction::Split,
-                entity: AuditEntity::Task,
-                id: task_id,
-                before: Some(&original),
-                after: Some(&created),
-                note: format!("拆分任务“{}”", original.heading),
-            },
+            Change::new(AuditAction::Split, AuditEntity::Task, Some(task_id))
+                .before(&original)
+                .after(&created),
+            &format!("拆分任务“{}”", original.heading),
         )
         .await?;
         Ok(created)

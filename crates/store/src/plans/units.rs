@@ -40,18 +40,12 @@ impl Store {
             return Err(StoreError::NotFound("该单位名称"));
         }
         let detail = serde_json::json!({ "written_name": written_name, "unit_id": unit_id });
-        self.commit_edit::<(), _>(
+        self.commit_edit(
             tx,
             &plan,
             audit,
-            Edit {
-                action: AuditAction::MapUnit,
-                entity: AuditEntity::Plan,
-                id: plan_id,
-                before: None,
-                after: Some(&detail),
-                note: format!("单位“{written_name}”对应调整"),
-            },
+            Change::new(AuditAction::MapUnit, AuditEntity::Plan, Some(plan_id)).after(&detail),
+            &format!("单位“{written_name}”对应调整"),
         )
         .await?;
         Ok(done.rows_affected())
