@@ -1,0 +1,62 @@
+//! What the supervisor says of a task: notices the unit must answer, comments, and the
+//! periods shown to the public.
+
+use luoshi_domain::record::NoticeState;
+use luoshi_store::*;
+
+use crate::fixture::{ACCEPTED_NARRATIVE, Bureau};
+
+/// A notice goes from issued to answered to closed, and a closed one stays closed.
+async fn a_notice_is_answered_and_closed_once(bureau: &Bureau) {
+    let published = bureau.published().await;
+    let notice = bureau.issue_notice(&published).await;
+    let store = &bureau.store;
+    store
+        .answer_notice(&bureau.as_reporter, notice.id, "已加快推进")
+        .await
+        .unwrap();
+    let closed = store
+        .close_notice(&bureau.as_supervisor, notice.id)
+        .await
+        .unwrap();
+    assert_eq!(closed.state, NoticeState::Closed);
+    let again = store.close_notice(&bureau.as_supervisor, notice.id);
+    assert!(again.await.is_err());
+}
+
+/// A comment on a report is listed with the report's task.
+async fn comments_are_counted_by_task(bureau: &Bureau) {
+    let published = bureau.published().await;
+    let report = bureau.draft_june_report(&published).await;
+    bureau.comment(&published, &report).await;
+    let comments = bureau
+        .store
+        .comments(published.tasks[0].id, Paging::new(None, None))
+        .await
+        .unwrap();
+    assert_eq!(comments.total, 1);
+}
+
+/// A published period shows the accepted narrative and joins the list of public periods.
+async fn a_published_period_shows_progress(bureau: &Bureau) {
+    let published = bureau.reported().await;
+    let public = bureau.publish_june(&published).await;
+    assert_eq!(
+        public.tasks[0].progress.as_deref(),
+        Some(ACCEPTED_NARRATIVE)
+    );
+    assert_eq!(
+        bureau
+            .store
+            .published_periods(published.plan.id)
+            .await
+            .unwrap(),
+        vec!["2026-06"]
+    );
+}
+
+both_engines!(
+    a_notice_is_answered_and_closed_once,
+    comments_are_counted_by_task,
+    a_published_period_shows_progress,
+);
