@@ -15,6 +15,8 @@
 //! - [`reports`]: the report workflow: writing, evidence, co-units' contributions, and who
 //!   may submit, approve, accept or return.
 //! - [`notices`]: supervision notices and comments on tasks.
+//! - [`queues`]: the work waiting for the caller (reports to approve or accept, notices to
+//!   answer) and its counts.
 //! - [`public`]: the published periods the public reads without signing in.
 //! - [`session`]: the first run, login under lockout and rate limits, logout, password
 //!   change, API tokens.
@@ -30,6 +32,7 @@ pub mod plan_editing;
 pub mod plan_files;
 pub mod plans;
 pub mod public;
+pub mod queues;
 pub mod reports;
 pub mod session;
 pub mod tasks;

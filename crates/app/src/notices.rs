@@ -1,6 +1,7 @@
 //! Supervision (督查督办): notices issued to a task's units, their answers and closing, and
 //! the comments and instructions (批示) left on a task.
 
+use chrono::NaiveDate;
 use luoshi_domain::policy::{Action, Actor, TaskAction, decide};
 use luoshi_store::{
     Audit, Comment, NewNotice, Notice, NoticeFilter, NoticeState, Page, Paging, Store,
@@ -10,15 +11,26 @@ use luoshi_store::{
 use crate::error::{AppError, Result, check};
 use crate::tasks::{authorize, known, scope_of};
 
-/// Issues a notice to one of the task's lead or co-units.
+/// Issues a notice to one of the task's lead or co-units, to be answered by a day not yet
+/// past (`today` or later).
 pub async fn issue(
     store: &Store,
     actor: &Actor,
     audit: &Audit,
     task_id: i64,
     notice: &NewNotice,
+    today: NaiveDate,
 ) -> Result<Notice> {
     let scope = authorize(store, actor, task_id, TaskAction::Supervise).await?;
+    if notice.response_due < today {
+        return Err(AppError::Invalid {
+            field: "response_due",
+            message: format!(
+                "回复期限 {} 已过，应不早于今天（{today}）",
+                notice.response_due
+            ),
+        });
+    }
     if !scope.lead.contains(&notice.unit_id) && !scope.co.contains(&notice.unit_id) {
         return Err(AppError::Invalid {
             field: "unit_id",

@@ -24,7 +24,7 @@ pub async fn readable(store: &Store, actor: &Actor, id: i64) -> Result<(Report, 
 /// The permission `action` needs on this report: writing for submit and edit, the unit
 /// head's for approve, the supervisor's for accept and return, except that a unit head
 /// returns a submitted report that awaits its approval.
-fn permission_for<'a>(
+pub(crate) fn permission_for<'a>(
     actor: &Actor,
     action: ReportAction,
     report: &Report,

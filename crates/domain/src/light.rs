@@ -119,6 +119,8 @@ pub struct MissingReport {
 #[derive(Clone, Debug, PartialEq)]
 pub struct TargetLag {
     pub indicator: String,
+    /// The target's unit of measure (所, %, 名), said after each figure.
+    pub unit: String,
     pub expected: f64,
     pub actual: f64,
     pub lag_percent: f64,
@@ -134,6 +136,9 @@ pub struct TaskFacts {
     pub latest_status: Option<ProgressStatus>,
     /// Reports whose due date has passed without a delivered report.
     pub missing_reports: Vec<MissingReport>,
+    /// Periods (as labels) whose report was submitted on time and then returned, and is not
+    /// yet submitted again: in revision, not missing.
+    pub in_revision: Vec<String>,
     /// The most returns any not-yet-accepted period's report has had.
     pub most_returns: u32,
     pub target_lags: Vec<TargetLag>,
@@ -189,6 +194,13 @@ pub fn compute(rules: &LightRules, facts: &TaskFacts, today: NaiveDate) -> Light
             ));
         }
     }
+    for period_label in &facts.in_revision {
+        reasons.push(reason(
+            "returned_for_revision",
+            Yellow,
+            format!("{period_label}进展已按时报送，被退回修改，待重新提交"),
+        ));
+    }
     if facts.most_returns >= rules.red_return_count {
         reasons.push(reason(
             "returned_repeatedly",
@@ -202,11 +214,12 @@ pub fn compute(rules: &LightRules, facts: &TaskFacts, today: NaiveDate) -> Light
                 "target_behind",
                 Yellow,
                 format!(
-                    "“{}”实际 {} ，低于序时进度 {}（落后 {:.1}%）",
+                    "“{}”实际 {}{unit}，低于序时进度 {}{unit}（落后 {:.1}%）",
                     lag.indicator,
                     trim_number(round2(lag.actual)),
                     trim_number(round2(lag.expected)),
-                    lag.lag_percent
+                    lag.lag_percent,
+                    unit = lag.unit,
                 ),
             ));
         }
@@ -289,6 +302,20 @@ mod tests {
     }
 
     #[test]
+    fn a_report_returned_after_an_on_time_submission_is_in_revision_not_overdue() {
+        let facts = TaskFacts {
+            in_revision: vec!["2026年3月".into()],
+            ..Default::default()
+        };
+        let light = compute(&LightRules::default(), &facts, day(4, 20));
+        assert_eq!(
+            (light.color, codes(&light)),
+            (LightColor::Yellow, vec!["returned_for_revision"])
+        );
+        assert!(light.reasons[0].message.starts_with("2026年3月"));
+    }
+
+    #[test]
     fn deadline_near_and_passed() {
         let facts = TaskFacts {
             deadline: Some(day(6, 30)),
@@ -315,12 +342,14 @@ mod tests {
             target_lags: vec![
                 TargetLag {
                     indicator: "新建幼儿园".into(),
+                    unit: "所".into(),
                     expected: 10.0,
                     actual: 6.0,
                     lag_percent: 20.0,
                 },
                 TargetLag {
                     indicator: "毛入园率".into(),
+                    unit: "%".into(),
                     expected: 90.0,
                     actual: 89.5,
                     lag_percent: 5.0,
@@ -334,7 +363,10 @@ mod tests {
             codes(&light),
             vec!["returned_repeatedly", "target_behind", "reported_lagging"]
         );
-        assert!(light.reasons[1].message.contains("新建幼儿园"));
+        assert_eq!(
+            light.reasons[1].message,
+            "“新建幼儿园”实际 6所，低于序时进度 10所（落后 20.0%）"
+        );
         let lenient = LightRules {
             red_return_count: 3,
             yellow_lag_percent: 25.0,

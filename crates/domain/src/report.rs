@@ -99,6 +99,17 @@ impl ReportState {
         )
     }
 
+    /// The decision a report in this state waits for: the unit head's approval of a
+    /// submitted report when the organization has heads review, else the supervisor's
+    /// acceptance; `None` when it waits for no one but its unit.
+    pub fn awaits(self, head_review: bool) -> Option<ReportAction> {
+        match self {
+            ReportState::Submitted if head_review => Some(ReportAction::Approve),
+            ReportState::Submitted | ReportState::Approved => Some(ReportAction::Accept),
+            ReportState::Draft | ReportState::Accepted | ReportState::Returned => None,
+        }
+    }
+
     /// The state after `action`, or why it cannot be taken. `head_review` is the
     /// organization's choice to have unit heads approve before the supervisor sees a report.
     pub fn apply(
@@ -141,6 +152,23 @@ mod tests {
             .and_then(|s| s.apply(A::Approve, true))
             .and_then(|s| s.apply(A::Accept, true));
         assert_eq!(reviewed, Ok(S::Accepted));
+    }
+
+    #[test]
+    fn a_report_awaits_the_decision_its_next_step_takes() {
+        for head_review in [false, true] {
+            for state in ReportState::ALL {
+                if let Some(action) = state.awaits(head_review) {
+                    assert!(state.apply(action, head_review).is_ok(), "{state:?}");
+                    assert!(state.apply(A::Return, head_review).is_ok(), "{state:?}");
+                } else {
+                    assert!(!matches!(state, S::Submitted | S::Approved), "{state:?}");
+                }
+            }
+        }
+        assert_eq!(S::Submitted.awaits(true), Some(A::Approve));
+        assert_eq!(S::Submitted.awaits(false), Some(A::Accept));
+        assert_eq!(S::Returned.awaits(true), None);
     }
 
     #[test]

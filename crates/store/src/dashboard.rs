@@ -8,7 +8,7 @@ use chrono::{Datelike, NaiveDate};
 use luoshi_domain::light::{
     self, Light, LightColor, LightRules, MissingReport, TargetLag, TaskFacts,
 };
-use luoshi_domain::period::{Cycle, Period};
+use luoshi_domain::period::{Cycle, Period, china_time};
 use luoshi_domain::report::{ProgressStatus, ReportState};
 use luoshi_domain::trajectory::{Direction, Trajectory};
 
@@ -29,6 +29,7 @@ struct ReportFact {
     state: String,
     status: String,
     return_count: i64,
+    submitted_at: Option<i64>,
 }
 
 #[derive(sqlx::FromRow)]
@@ -99,15 +100,30 @@ impl PlanFacts {
         let status = |r: &ReportFact| ProgressStatus::parse(&r.status).ok();
         let delivered = delivered(reports);
         let accepted = accepted(reports);
-        let missing = self
-            .undelivered(task, cycle, today)
-            .into_iter()
-            .filter(|(_, due)| *due < today)
-            .map(|(period, due)| MissingReport {
-                period_label: period.label_zh(),
-                due,
-            })
-            .collect();
+        let mut missing = Vec::new();
+        let mut in_revision = Vec::new();
+        for (period, due) in self.undelivered(task, cycle, today) {
+            let returned_on_time = reports
+                .iter()
+                .rev()
+                .find(|r| r.period == period.key())
+                .is_some_and(|r| {
+                    state(r) == Some(ReportState::Returned)
+                        && r.submitted_at
+                            .is_some_and(|at| china_time(at).date() <= due)
+                });
+            if due >= today {
+                continue;
+            }
+            if returned_on_time {
+                in_revision.push(period.label_zh());
+            } else {
+                missing.push(MissingReport {
+                    period_label: period.label_zh(),
+                    due,
+                });
+            }
+        }
         let most_returns = reports
             .iter()
             .filter(|r| state(r) != Some(ReportState::Accepted))
@@ -153,6 +169,7 @@ impl PlanFacts {
                     item.lag_percent = Some(lag);
                     lags.push(TargetLag {
                         indicator: target.indicator.clone(),
+                        unit: target.unit.clone(),
                         expected,
                         actual,
                         lag_percent: lag,
@@ -166,6 +183,7 @@ impl PlanFacts {
             accepted_status: accepted.and_then(status),
             latest_status: delivered.last().and_then(|r| status(r)),
             missing_reports: missing,
+            in_revision,
             most_returns: most_returns.max(0) as u32,
             target_lags: lags,
         };
@@ -177,7 +195,7 @@ impl Store {
     async fn plan_facts(&self, plan: &Plan) -> Result<PlanFacts> {
         let tasks = self.plan_tasks(plan.id).await?;
         let reports: Vec<ReportFact> = sqlx::query_as(
-            "SELECT r.id, r.task_id, r.period, r.version, r.state, r.status, r.return_count FROM reports r
+            "SELECT r.id, r.task_id, r.period, r.version, r.state, r.status, r.return_count, r.submitted_at FROM reports r
              JOIN tasks t ON t.id = r.task_id WHERE t.plan_id = $1 ORDER BY r.task_id, r.period, r.version",
         )
         .bind(plan.id)

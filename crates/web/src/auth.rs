@@ -14,6 +14,7 @@ use std::net::SocketAddr;
 use axum::extract::{ConnectInfo, FromRequestParts};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, Method, header};
+use luoshi_app::queues::WorkCounts;
 use luoshi_domain::policy::Actor;
 use luoshi_store::{Audit, User, secret_hash};
 
@@ -42,6 +43,8 @@ pub struct Caller {
     pub actor: Actor,
     pub audit: Audit,
     pub credential: Credential,
+    /// What waits for the caller (待办), counted for a page's header; `None` for the API.
+    pub work: Option<WorkCounts>,
 }
 
 impl Caller {
@@ -203,6 +206,7 @@ impl FromRequestParts<AppState> for Caller {
             audit: Audit::user(user.id, user.organization_id, &user.username, &ip),
             user,
             credential,
+            work: None,
         })
     }
 }

@@ -6,6 +6,7 @@
 mod admin;
 mod board;
 mod plans;
+mod queues;
 mod reports;
 mod session;
 
@@ -113,6 +114,18 @@ impl Bureau {
             },
             audit: Audit::user(user.id, self.organization, username, "local"),
         }
+    }
+
+    /// Unit heads approve reports before the supervisor sees them (科室审核).
+    pub async fn heads_review(&self) {
+        let patch = OrganizationPatch {
+            head_review: Some(true),
+            ..Default::default()
+        };
+        self.store
+            .update_organization(&Audit::cli(), self.organization, &patch)
+            .await
+            .unwrap();
     }
 
     /// A submitted report of the first task (基础教育科's), written by `reporter`.

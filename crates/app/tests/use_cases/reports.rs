@@ -1,5 +1,6 @@
 //! The report workflow and supervision: each step for its role, the report form, notices.
 
+use chrono::NaiveDate;
 use luoshi_app::{AppError, notices, reports};
 use luoshi_domain::report::{ReportAction, ReportState};
 use luoshi_domain::role::Role;
@@ -53,18 +54,7 @@ async fn another_units_report_is_not_found_rather_than_forbidden() {
 #[tokio::test]
 async fn a_unit_head_returns_what_awaits_its_approval_but_not_what_it_approved() {
     let bureau = Bureau::new().await;
-    bureau
-        .store
-        .update_organization(
-            &Audit::cli(),
-            bureau.organization,
-            &OrganizationPatch {
-                head_review: Some(true),
-                ..Default::default()
-            },
-        )
-        .await
-        .unwrap();
+    bureau.heads_review().await;
     let reporter = bureau.person("r", Role::Reporter, vec![1]).await;
     let head = bureau.person("h", Role::UnitHead, vec![1]).await;
     let report = bureau.submitted_report(&reporter).await;
@@ -152,8 +142,16 @@ async fn a_notice_goes_to_the_tasks_units_and_is_answered_by_the_unit_it_names()
         reason: "进度滞后".into(),
         response_due: "2026-06-10".parse().unwrap(),
     };
-    let misaddressed =
-        notices::issue(store, &supervisor.actor, &supervisor.audit, task, &to(2)).await;
+    let today: NaiveDate = "2026-06-01".parse().unwrap();
+    let misaddressed = notices::issue(
+        store,
+        &supervisor.actor,
+        &supervisor.audit,
+        task,
+        &to(2),
+        today,
+    )
+    .await;
     assert!(
         matches!(
             misaddressed,
@@ -164,11 +162,32 @@ async fn a_notice_goes_to_the_tasks_units_and_is_answered_by_the_unit_it_names()
         ),
         "{misaddressed:?}"
     );
-    let refused = notices::issue(store, &own.actor, &own.audit, task, &to(1)).await;
+    let refused = notices::issue(store, &own.actor, &own.audit, task, &to(1), today).await;
     assert!(matches!(refused, Err(AppError::Forbidden)), "{refused:?}");
-    let notice = notices::issue(store, &supervisor.actor, &supervisor.audit, task, &to(1))
-        .await
-        .unwrap();
+    let late = "2026-06-11".parse().unwrap();
+    let past = notices::issue(
+        store,
+        &supervisor.actor,
+        &supervisor.audit,
+        task,
+        &to(1),
+        late,
+    )
+    .await;
+    assert!(
+        matches!(&past, Err(AppError::Invalid { field: "response_due", message }) if message.contains("已过")),
+        "an answer date already past is refused: {past:?}"
+    );
+    let notice = notices::issue(
+        store,
+        &supervisor.actor,
+        &supervisor.audit,
+        task,
+        &to(1),
+        today,
+    )
+    .await
+    .unwrap();
 
     let unseen = notices::list(store, &stranger.actor, None, None, Paging::all())
         .await

@@ -349,6 +349,31 @@ fn check_due_day(due_day: i64) -> Result<()> {
     }
 }
 
+/// A task's scope from its units, each written with its role (`lead` or `co`).
+fn scope_facts<'a>(
+    task_id: i64,
+    plan_id: i64,
+    organization_id: i64,
+    plan_published: bool,
+    units: impl Iterator<Item = (&'a str, i64)> + Clone,
+) -> TaskScopeFacts {
+    let pick = |wanted: &str| {
+        units
+            .clone()
+            .filter(|(role, _)| *role == wanted)
+            .map(|(_, unit)| unit)
+            .collect()
+    };
+    TaskScopeFacts {
+        task_id,
+        plan_id,
+        organization_id,
+        plan_published,
+        lead: pick("lead"),
+        co: pick("co"),
+    }
+}
+
 async fn insert_assignment(
     conn: &mut AnyConnection,
     task_id: i64,
@@ -478,21 +503,47 @@ impl Store {
         .bind(task_id)
         .fetch_all(&self.read)
         .await?;
-        let pick = |role: &str| {
-            units
-                .iter()
-                .filter(|(r, _)| r == role)
-                .map(|(_, u)| *u)
-                .collect()
-        };
-        Ok(TaskScopeFacts {
+        Ok(scope_facts(
             task_id,
             plan_id,
             organization_id,
-            plan_published: status == "published",
-            lead: pick("lead"),
-            co: pick("co"),
-        })
+            status == "published",
+            units.iter().map(|(role, unit)| (role.as_str(), *unit)),
+        ))
+    }
+
+    /// The scope facts of every task of the organization's published plans, for the queues
+    /// that decide on many tasks at once (two queries, not two per task).
+    pub async fn published_task_scopes(
+        &self,
+        organization_id: i64,
+    ) -> Result<HashMap<i64, TaskScopeFacts>> {
+        let tasks: Vec<(i64, i64)> = sqlx::query_as(
+            "SELECT t.id, t.plan_id FROM tasks t JOIN plans p ON p.id = t.plan_id \
+             WHERE p.organization_id = $1 AND p.status = 'published'",
+        )
+        .bind(organization_id)
+        .fetch_all(&self.read)
+        .await?;
+        let units: Vec<(i64, String, i64)> = sqlx::query_as(
+            "SELECT tu.task_id, tu.role, tu.unit_id FROM task_units tu \
+             JOIN tasks t ON t.id = tu.task_id JOIN plans p ON p.id = t.plan_id \
+             WHERE p.organization_id = $1 AND p.status = 'published' AND tu.unit_id IS NOT NULL",
+        )
+        .bind(organization_id)
+        .fetch_all(&self.read)
+        .await?;
+        Ok(tasks
+            .into_iter()
+            .map(|(task_id, plan_id)| {
+                let own = units
+                    .iter()
+                    .filter(|(task, _, _)| *task == task_id)
+                    .map(|(_, role, unit)| (role.as_str(), *unit));
+                let facts = scope_facts(task_id, plan_id, organization_id, true, own);
+                (task_id, facts)
+            })
+            .collect())
     }
 
     /// Task ids of published plans where one of `units` is lead or co-unit.

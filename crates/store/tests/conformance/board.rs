@@ -1,7 +1,11 @@
 //! The published plan on 10 July with task 1's June report accepted: its lights, the
 //! board and the reports still owed. 24 planned and 6 by June is 25% behind a linear 12.
+//! And a report returned after it came in on time, which is in revision, not missing.
 
+use chrono::NaiveDate;
 use luoshi_domain::light::{LightColor, LightRules};
+use luoshi_domain::report::{ProgressStatus, ReportAction};
+use luoshi_store::{PlanPatch, ReportInput};
 
 use crate::fixture::{Bureau, july_10};
 
@@ -95,7 +99,72 @@ async fn reports_owed_on_july_10(bureau: &Bureau) {
     assert_eq!(current, tasks.iter().map(|t| t.id).collect::<Vec<_>>());
 }
 
+/// A report stamped now and due in 2099 was submitted on time; returned, its task shows it
+/// in revision (yellow), not as an overdue 未报送, while task 3, which never reported, is.
+async fn returned_on_time_is_in_revision(bureau: &Bureau) {
+    let published = bureau.published().await;
+    let (store, day) = (&bureau.store, |m, d| {
+        NaiveDate::from_ymd_opt(2099, m, d).unwrap()
+    });
+    let far = PlanPatch {
+        year: Some(2099),
+        reporting_start: Some(day(1, 1)),
+        ..Default::default()
+    };
+    let plan = store
+        .update_plan(&bureau.cli, bureau.org.id, published.plan.id, &far)
+        .await
+        .unwrap();
+    let input = ReportInput {
+        status: Some(ProgressStatus::InProgress),
+        narrative: Some("已完成方案制定".into()),
+        actuals: None,
+    };
+    let task = published.tasks[1].id;
+    let report = store
+        .create_report(
+            &bureau.as_reporter,
+            task,
+            "2099-01",
+            Some(bureau.basic.id),
+            &input,
+            true,
+        )
+        .await
+        .unwrap();
+    bureau
+        .act(&report, ReportAction::Return, Some("请补充佐证"))
+        .await
+        .unwrap();
+    let lights = store
+        .tasks_with_lights(&plan, &LightRules::default(), day(2, 10))
+        .await
+        .unwrap();
+    let codes = |i: usize| -> Vec<String> {
+        lights[i]
+            .light
+            .reasons
+            .iter()
+            .map(|r| r.code.clone())
+            .collect()
+    };
+    assert_eq!(
+        codes(1),
+        vec!["returned_for_revision"],
+        "{:?}",
+        lights[1].light
+    );
+    assert_eq!(lights[1].light.color, LightColor::Yellow);
+    assert!(lights[1].light.reasons[0].message.starts_with("2099年1月"));
+    assert!(
+        codes(2).iter().any(|c| c.starts_with("report_overdue")),
+        "{:?}",
+        lights[2].light
+    );
+}
+
 both_engines!(
+    returned_on_time_is_in_revision,
     lights_on_july_10,
     the_board_on_july_10,
     reports_owed_on_july_10

@@ -317,8 +317,15 @@ pub async fn issue_notice(
     Path(task_id): Path<i64>,
     Body(input): Body<NewNotice>,
 ) -> ApiResult<Response> {
-    let notice =
-        notices::issue(&state.store, &caller.actor, &caller.audit, task_id, &input).await?;
+    let notice = notices::issue(
+        &state.store,
+        &caller.actor,
+        &caller.audit,
+        task_id,
+        &input,
+        state.today(),
+    )
+    .await?;
     Ok((StatusCode::CREATED, Json(notice)).into_response())
 }
 

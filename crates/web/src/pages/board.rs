@@ -19,6 +19,7 @@ use crate::history::{self, HistoryLine};
 
 use super::frame::{Layout, PageError, PageResult, Viewer, home_crumb, render};
 use super::my_tasks::my_tasks;
+use super::queue::{Done, QueueView, queue_view};
 use super::report::report_periods;
 use super::review::drafts_of;
 use super::rows::{TaskRow, task_title, unit_name_of, user_names};
@@ -108,11 +109,13 @@ struct BoardPage {
     /// When the caller last came (their previous login), if ever.
     changes_since: Option<String>,
     changes: Vec<ChangeLine>,
+    queue: QueueView,
 }
 
 #[derive(Deserialize)]
 pub(super) struct HomeQuery {
     plan: Option<i64>,
+    done: Option<Done>,
 }
 
 /// The board for those who oversee (挂图作战); the unit's tasks for those who report (我的任务).
@@ -120,6 +123,18 @@ pub(super) async fn home(
     State(state): State<AppState>,
     Viewer(caller): Viewer,
     Query(query): Query<HomeQuery>,
+) -> PageResult {
+    let queue = queue_view(&state, &caller, query.done, None).await?;
+    home_page(&state, &caller, query.plan, queue).await
+}
+
+/// The home page with its queues already built (a queue action that failed shows its
+/// problem there).
+pub(super) async fn home_page(
+    state: &AppState,
+    caller: &Caller,
+    chosen_plan: Option<i64>,
+    queue: QueueView,
 ) -> PageResult {
     let organization = luoshi_app::admin::organization(&state.store, &caller.actor).await?;
     if decide(&caller.actor, Action::ReadOrganization).allowed() {
@@ -132,14 +147,13 @@ pub(super) async fn home(
         )
         .await?
         .items;
-        let chosen = query
-            .plan
+        let chosen = chosen_plan
             .and_then(|id| plans.iter().find(|p| p.id == id))
             .or(plans.first())
             .cloned();
         let Some(plan) = chosen else {
             let page = TasksPage {
-                layout: Layout::of(&caller, vec![home_crumb()]),
+                layout: Layout::of(caller, vec![home_crumb()]),
                 heading: "挂图作战".into(),
                 plan_id: None,
                 light_options: vec![],
@@ -150,7 +164,7 @@ pub(super) async fn home(
                 sort_options: vec![],
                 tasks: vec![],
                 empty_message: "还没有发布的工作要点。请由管理员或督查室上传工作要点文件（luoshi import 或“上传计划”），审核后发布。".into(),
-                drafts: drafts_of(&state, &caller).await?,
+                drafts: drafts_of(state, caller).await?,
                 can_upload: decide(&caller.actor, Action::ManagePlans).allowed(),
             };
             return Ok(render(&page));
@@ -170,11 +184,11 @@ pub(super) async fn home(
                 .into_iter()
                 .map(|t| (t.task.id, t.task))
                 .collect();
-        let notices = open_notices(&state, &caller, &tasks).await?;
+        let notices = open_notices(state, caller, &tasks).await?;
         let (since, others) =
             board::changes_since_last_login(&state.store, &caller.actor, plan.id, BOARD_CHANGES)
                 .await?;
-        let names = user_names(&state, &caller).await?;
+        let names = user_names(state, caller).await?;
         let changes = history::lines(&others, &names)
             .into_iter()
             .map(|line| ChangeLine {
@@ -186,7 +200,7 @@ pub(super) async fn home(
             })
             .collect();
         return Ok(render(&BoardPage {
-            layout: Layout::of(&caller, vec![home_crumb()]),
+            layout: Layout::of(caller, vec![home_crumb()]),
             can_publish: decide(&caller.actor, Action::ManagePlans).allowed(),
             periods,
             plan,
@@ -196,7 +210,8 @@ pub(super) async fn home(
             notices,
             changes_since: since.map(|e| china_time(e.at).format("%Y-%m-%d %H:%M").to_string()),
             changes,
+            queue,
         }));
     }
-    my_tasks(&state, &caller).await
+    my_tasks(state, caller, queue).await
 }

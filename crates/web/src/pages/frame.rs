@@ -6,6 +6,8 @@ use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
+use luoshi_app::queues::{self, WorkCounts};
+
 use crate::AppState;
 use crate::auth::Caller;
 use crate::error::{ApiError, ErrorCode};
@@ -30,6 +32,8 @@ pub struct Layout {
     pub admin: bool,
     pub csrf: String,
     pub crumbs: Vec<(String, String)>,
+    /// How many reports and notices wait for the signed-in person (0 shows no badge).
+    pub waiting: usize,
 }
 
 impl Layout {
@@ -38,6 +42,7 @@ impl Layout {
             user: None,
             admin: false,
             csrf: String::new(),
+            waiting: 0,
             crumbs: crumbs
                 .iter()
                 .map(|(h, l)| (h.to_string(), l.to_string()))
@@ -51,12 +56,28 @@ impl Layout {
             admin: caller.user.role == luoshi_domain::role::Role::Admin,
             csrf: caller.form_token().to_string(),
             crumbs,
+            waiting: caller.work.map_or(0, WorkCounts::total),
         }
     }
 }
 
 pub(super) fn home_crumb() -> (String, String) {
     ("/".into(), "首页".into())
+}
+
+/// What a page tells a person about a refused input: the reason alone, in Chinese, without
+/// the field's code name the API's message starts with (the page shows it by the field).
+pub(super) fn reason_for_people(error: luoshi_app::AppError) -> String {
+    use luoshi_app::AppError;
+    use luoshi_domain::DomainError;
+    match error {
+        AppError::Invalid { message, .. } => message,
+        AppError::Rule(DomainError::Invalid { reason, .. })
+        | AppError::Store(luoshi_store::StoreError::Rule(DomainError::Invalid {
+            reason, ..
+        })) => reason,
+        other => ApiError::from(other).message,
+    }
 }
 
 /// An error shown as a page.
@@ -130,10 +151,11 @@ impl axum::extract::FromRequestParts<AppState> for Viewer {
         parts: &mut axum::http::request::Parts,
         state: &AppState,
     ) -> Result<Viewer, PageError> {
-        Caller::from_request_parts(parts, state)
+        let mut caller = Caller::from_request_parts(parts, state)
             .await
-            .map(Viewer)
-            .map_err(PageError)
+            .map_err(PageError)?;
+        caller.work = Some(queues::counts(&state.store, &caller.actor).await?);
+        Ok(Viewer(caller))
     }
 }
 

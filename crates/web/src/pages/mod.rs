@@ -13,6 +13,7 @@ mod my_tasks;
 mod notices;
 mod plan;
 mod public;
+mod queue;
 mod report;
 mod review;
 mod rows;

@@ -12,6 +12,7 @@ use crate::auth::Caller;
 
 use super::board::{NoticeLine, open_notices};
 use super::frame::{Layout, PageResult, home_crumb, render};
+use super::queue::QueueView;
 use super::rows::{TaskRow, task_row, task_title};
 
 /// A report the caller's unit still owes.
@@ -44,11 +45,12 @@ struct MyTasksPage {
     notices: Vec<NoticeLine>,
     tasks: Vec<TaskRow>,
     empty_message: String,
+    queue: QueueView,
 }
 
 /// 我的任务: what the unit owes and when, what came back and why, notices to answer, then
 /// the unit's tasks with their lights (red first).
-pub(super) async fn my_tasks(state: &AppState, caller: &Caller) -> PageResult {
+pub(super) async fn my_tasks(state: &AppState, caller: &Caller, queue: QueueView) -> PageResult {
     let work = board::unit_work(&state.store, &caller.actor, state.today()).await?;
     let mut rows = Vec::new();
     let mut tasks: HashMap<i64, luoshi_store::Task> = HashMap::new();
@@ -108,5 +110,6 @@ pub(super) async fn my_tasks(state: &AppState, caller: &Caller) -> PageResult {
         tasks: rows,
         empty_message: "本单位暂无牵头或配合的任务。计划发布后，分到本单位的任务会出现在这里。"
             .into(),
+        queue,
     }))
 }

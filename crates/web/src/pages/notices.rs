@@ -11,6 +11,7 @@ use crate::AppState;
 use crate::api::Path;
 
 use super::frame::{PageResult, TokenForm, Viewer};
+use super::queue::{Done, queue_outcome};
 
 #[derive(Deserialize)]
 pub(super) struct NoticeForm {
@@ -32,7 +33,15 @@ pub(super) async fn notice_issue(
         reason: form.reason,
         response_due: date::parse("response_due", &form.response_due)?,
     };
-    notices::issue(&state.store, &caller.actor, &caller.audit, id, &notice).await?;
+    notices::issue(
+        &state.store,
+        &caller.actor,
+        &caller.audit,
+        id,
+        &notice,
+        state.today(),
+    )
+    .await?;
     Ok(Redirect::to(&format!("/tasks/{id}")).into_response())
 }
 
@@ -66,6 +75,9 @@ pub(super) async fn comment_submit(
 pub(super) struct AnswerForm {
     csrf_token: String,
     response: String,
+    /// `home` when answered in the home page's queue.
+    #[serde(default)]
+    back: Option<String>,
 }
 
 pub(super) async fn notice_answer(
@@ -75,15 +87,18 @@ pub(super) async fn notice_answer(
     Form(form): Form<AnswerForm>,
 ) -> PageResult {
     caller.check_form_token(&form.csrf_token)?;
-    let notice = notices::answer(
+    let outcome = notices::answer(
         &state.store,
         &caller.actor,
         &caller.audit,
         id,
         &form.response,
     )
-    .await?;
-    Ok(Redirect::to(&format!("/tasks/{}", notice.task_id)).into_response())
+    .await;
+    if form.back.as_deref() == Some("home") {
+        return queue_outcome(&state, &caller, outcome.map(|_| Done::Answered)).await;
+    }
+    Ok(Redirect::to(&format!("/tasks/{}", outcome?.task_id)).into_response())
 }
 
 pub(super) async fn notice_close(

@@ -65,6 +65,7 @@ pub(super) async fn public_period(
             user: None,
             admin: false,
             csrf: String::new(),
+            waiting: 0,
             crumbs: vec![
                 (index, plan.title.clone()),
                 ("".into(), period.period_label.clone()),

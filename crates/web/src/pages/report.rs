@@ -19,7 +19,8 @@ use crate::api::plans::authorize_task;
 use crate::auth::Caller;
 use crate::error::ApiError;
 
-use super::frame::{Layout, PageError, PageResult, TokenForm, Viewer, home_crumb, render};
+use super::frame::{Layout, PageError, PageResult, Viewer, home_crumb, render};
+use super::queue::{Done, queue_outcome};
 use super::task::task_with_light;
 
 struct FormTarget {
@@ -237,6 +238,41 @@ pub(super) struct ReviewForm {
     decision: String,
     #[serde(default)]
     reason: String,
+    /// `home` when the decision was taken in the home page's queue.
+    #[serde(default)]
+    back: Option<String>,
+}
+
+#[derive(Deserialize)]
+pub(super) struct ApproveForm {
+    csrf_token: String,
+    #[serde(default)]
+    back: Option<String>,
+}
+
+/// Takes a report's next step; from the home queue, goes back there saying what was done
+/// (or, refused, shows the queue with the reason), else to the task page.
+async fn decide_report(
+    state: &AppState,
+    caller: &Caller,
+    id: i64,
+    action: ReportAction,
+    reason: Option<&str>,
+    back: Option<&str>,
+) -> PageResult {
+    let outcome = reports::transition(
+        &state.store,
+        &caller.actor,
+        &caller.audit,
+        id,
+        action,
+        reason,
+    )
+    .await;
+    if back == Some("home") {
+        return queue_outcome(state, caller, outcome.map(|_| Done::of(action))).await;
+    }
+    Ok(Redirect::to(&format!("/tasks/{}", outcome?.task_id)).into_response())
 }
 
 /// The supervisor's accept or return, from the task page.
@@ -252,16 +288,7 @@ pub(super) async fn review_submit(
         "return" => (ReportAction::Return, Some(form.reason.as_str())),
         _ => return Err(ApiError::bad_request("decision", "应为采纳或退回").into()),
     };
-    let report = reports::transition(
-        &state.store,
-        &caller.actor,
-        &caller.audit,
-        id,
-        action,
-        reason,
-    )
-    .await?;
-    Ok(Redirect::to(&format!("/tasks/{}", report.task_id)).into_response())
+    decide_report(&state, &caller, id, action, reason, form.back.as_deref()).await
 }
 
 /// The unit head's approval, from the task page.
@@ -269,17 +296,9 @@ pub(super) async fn approve_submit(
     State(state): State<AppState>,
     Viewer(caller): Viewer,
     Path(id): Path<i64>,
-    Form(form): Form<TokenForm>,
+    Form(form): Form<ApproveForm>,
 ) -> PageResult {
     caller.check_form_token(&form.csrf_token)?;
-    let report = reports::transition(
-        &state.store,
-        &caller.actor,
-        &caller.audit,
-        id,
-        ReportAction::Approve,
-        None,
-    )
-    .await?;
-    Ok(Redirect::to(&format!("/tasks/{}", report.task_id)).into_response())
+    let back = form.back.as_deref();
+    decide_report(&state, &caller, id, ReportAction::Approve, None, back).await
 }

@@ -5,5 +5,6 @@
 mod authz;
 mod page_authz;
 mod pages;
+mod queues;
 mod support;
 mod workflow;

@@ -2,28 +2,23 @@
 //! with CSS selectors, forms are posted as a browser posts them.
 
 use axum::http::StatusCode;
-use chrono::NaiveDate;
 use scraper::{Html, Selector};
 use serde_json::{Value, json};
 
 use crate::support::*;
 
-fn june_28() -> NaiveDate {
-    NaiveDate::from_ymd_opt(2026, 6, 28).unwrap()
-}
-
-fn html(body: &Value) -> Html {
+pub(crate) fn html(body: &Value) -> Html {
     Html::parse_document(body.as_str().expect("an HTML page"))
 }
 
-fn texts(page: &Html, selector: &str) -> Vec<String> {
+pub(crate) fn texts(page: &Html, selector: &str) -> Vec<String> {
     let selector = Selector::parse(selector).unwrap();
     page.select(&selector)
         .map(|e| e.text().collect::<String>().trim().to_string())
         .collect()
 }
 
-fn attr(page: &Html, selector: &str, name: &str) -> Option<String> {
+pub(crate) fn attr(page: &Html, selector: &str, name: &str) -> Option<String> {
     let selector = Selector::parse(selector).unwrap();
     page.select(&selector)
         .next()
@@ -32,7 +27,7 @@ fn attr(page: &Html, selector: &str, name: &str) -> Option<String> {
 }
 
 /// Logs in through the login form, as a browser does.
-async fn browser_login(app: &TestApp, username: &str, ip: u8) -> Client {
+pub(crate) async fn browser_login(app: &TestApp, username: &str, ip: u8) -> Client {
     let mut browser = app.anonymous(ip);
     let (status, _) = browser
         .form("/login", &[("username", username), ("password", PASSWORD)])
@@ -738,10 +733,7 @@ async fn first_run_upload_review_publish_and_report_review_through_pages() {
 async fn notices_and_unit_head_approval_on_the_task_page() {
     let app = TestApp::start(Backend::Sqlite, june_28()).await.unwrap();
     let bureau = bureau(&app).await;
-    let mut admin = app.login("admin", 1).await;
-    admin
-        .patch("/api/v1/organization", json!({ "head_review": true }))
-        .await;
+    heads_review(&app).await;
     let mut api = app.login("supervisor", 2).await;
     let plan = published_plan(&mut api, &bureau).await;
     let (_, detail) = api.get(&format!("/api/v1/plans/{plan}")).await;

@@ -323,6 +323,23 @@ pub async fn bureau(app: &TestApp) -> Bureau {
     }
 }
 
+/// The day most tests run on: June's reports are three days overdue.
+pub fn june_28() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2026, 6, 28).unwrap()
+}
+
+/// The admin has unit heads approve reports before the supervisor (科室审核).
+pub async fn heads_review(app: &TestApp) {
+    let mut admin = app.login("admin", 90).await;
+    let (status, org) = admin
+        .patch("/api/v1/organization", json!({ "head_review": true }))
+        .await;
+    assert_eq!(
+        (status, org["head_review"].as_bool()),
+        (StatusCode::OK, Some(true))
+    );
+}
+
 /// Uploads [`PLAN_TEXT`] as `client`, maps the unmatched 安全科, publishes; returns the plan id.
 pub async fn published_plan(client: &mut Client, bureau: &Bureau) -> i64 {
     let (status, body) = client

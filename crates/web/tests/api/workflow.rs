@@ -1,14 +1,9 @@
 //! The workflows of the tracking service, each on SQLite and on PostgreSQL.
 
 use axum::http::StatusCode;
-use chrono::NaiveDate;
 use serde_json::{Value, json};
 
 use crate::support::*;
-
-fn june_28() -> NaiveDate {
-    NaiveDate::from_ymd_opt(2026, 6, 28).unwrap()
-}
 
 fn codes(task: &Value) -> Vec<String> {
     task["light"]["reasons"]
@@ -541,14 +536,7 @@ async fn unit_head_review(backend: Backend) {
         return;
     };
     let bureau = bureau(&app).await;
-    let mut admin = app.login("admin", 1).await;
-    let (status, org) = admin
-        .patch("/api/v1/organization", json!({ "head_review": true }))
-        .await;
-    assert_eq!(
-        (status, org["head_review"].as_bool()),
-        (StatusCode::OK, Some(true))
-    );
+    heads_review(&app).await;
     let mut supervisor = app.login("supervisor", 2).await;
     let plan = published_plan(&mut supervisor, &bureau).await;
     let (_, tasks) = supervisor

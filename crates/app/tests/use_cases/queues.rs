@@ -1,0 +1,116 @@
+//! Queues hold what waits for the caller's own step, and nothing it could not take.
+
+use luoshi_app::{notices, queues};
+use luoshi_domain::report::ReportAction;
+use luoshi_domain::role::Role;
+use luoshi_store::*;
+
+use crate::{Bureau, Person, date};
+
+async fn decisions(bureau: &Bureau, person: &Person) -> Vec<(i64, ReportAction)> {
+    let (waiting, _) = queues::work(&bureau.store, &person.actor).await.unwrap();
+    waiting.iter().map(|w| (w.report.id, w.decision)).collect()
+}
+
+#[tokio::test]
+async fn a_submitted_report_waits_for_the_supervisor_alone() {
+    let bureau = Bureau::new().await;
+    let supervisor = bureau.person("s", Role::Supervisor, vec![]).await;
+    let reporter = bureau.person("r", Role::Reporter, vec![1]).await;
+    let head = bureau.person("h", Role::UnitHead, vec![1]).await;
+    let leader = bureau.person("l", Role::Leader, vec![]).await;
+    let report = bureau.submitted_report(&reporter).await;
+
+    let (waiting, _) = queues::work(&bureau.store, &supervisor.actor)
+        .await
+        .unwrap();
+    assert_eq!(waiting.len(), 1);
+    assert_eq!(waiting[0].decision, ReportAction::Accept);
+    assert_eq!(waiting[0].task.id, bureau.tasks[0].id);
+    assert_eq!(waiting[0].period.label_zh(), "2026年5月");
+    for other in [&reporter, &head, &leader] {
+        assert!(decisions(&bureau, other).await.is_empty());
+    }
+    let counts = queues::counts(&bureau.store, &supervisor.actor)
+        .await
+        .unwrap();
+    assert_eq!((counts.decisions, counts.total()), (1, 1));
+
+    bureau
+        .step(&supervisor, report.id, ReportAction::Accept, None)
+        .await
+        .unwrap();
+    assert!(decisions(&bureau, &supervisor).await.is_empty());
+}
+
+#[tokio::test]
+async fn with_head_review_the_units_head_decides_first() {
+    let bureau = Bureau::new().await;
+    bureau.heads_review().await;
+    let supervisor = bureau.person("s", Role::Supervisor, vec![]).await;
+    let reporter = bureau.person("r", Role::Reporter, vec![1]).await;
+    let head = bureau.person("h", Role::UnitHead, vec![1]).await;
+    let other_head = bureau.person("o", Role::UnitHead, vec![2]).await;
+    let report = bureau.submitted_report(&reporter).await;
+
+    assert_eq!(
+        decisions(&bureau, &head).await,
+        vec![(report.id, ReportAction::Approve)]
+    );
+    assert!(decisions(&bureau, &supervisor).await.is_empty());
+    assert!(decisions(&bureau, &other_head).await.is_empty());
+
+    bureau
+        .step(&head, report.id, ReportAction::Approve, None)
+        .await
+        .unwrap();
+    assert!(decisions(&bureau, &head).await.is_empty());
+    assert_eq!(
+        decisions(&bureau, &supervisor).await,
+        vec![(report.id, ReportAction::Accept)]
+    );
+}
+
+#[tokio::test]
+async fn an_open_notice_waits_for_the_unit_it_names_until_answered() {
+    let bureau = Bureau::new().await;
+    let supervisor = bureau.person("s", Role::Supervisor, vec![]).await;
+    let own = bureau.person("r", Role::Reporter, vec![1]).await;
+    let other = bureau.person("x", Role::Reporter, vec![2]).await;
+    let notice = NewNotice {
+        unit_id: 1,
+        reason: "进度滞后".into(),
+        response_due: date(6, 10),
+    };
+    let issued = notices::issue(
+        &bureau.store,
+        &supervisor.actor,
+        &supervisor.audit,
+        bureau.tasks[0].id,
+        &notice,
+        date(6, 1),
+    )
+    .await
+    .unwrap();
+
+    let (_, answers) = queues::work(&bureau.store, &own.actor).await.unwrap();
+    assert_eq!(answers.len(), 1);
+    assert_eq!(answers[0].notice.id, issued.id);
+    assert_eq!(answers[0].task.id, bureau.tasks[0].id);
+    for person in [&other, &supervisor] {
+        let counts = queues::counts(&bureau.store, &person.actor).await.unwrap();
+        assert_eq!(counts.answers, 0);
+    }
+
+    notices::answer(
+        &bureau.store,
+        &own.actor,
+        &own.audit,
+        issued.id,
+        "已加快推进",
+    )
+    .await
+    .unwrap();
+    let counts = queues::counts(&bureau.store, &own.actor).await.unwrap();
+    assert_eq!(counts, queues::WorkCounts::default());
+}

@@ -1,0 +1,194 @@
+//! The work queues on each role's home (待办): reports to accept or approve with what they
+//! say, notices to answer, each decided inline; and the line that confirms what was done.
+
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect};
+use luoshi_app::AppError;
+use luoshi_app::queues::{self, AwaitingAnswer, AwaitingDecision};
+use luoshi_domain::light::trim_number;
+use luoshi_domain::period::china_time;
+use luoshi_domain::report::ReportAction;
+use serde::Deserialize;
+
+use crate::AppState;
+use crate::auth::Caller;
+
+use super::board::home_page;
+use super::frame::{PageError, PageResult, reason_for_people};
+use super::rows::{task_title, unit_name_of};
+
+/// A report in the queue, with what the decision is about.
+pub(super) struct DecisionLine {
+    pub(super) report_id: i64,
+    pub(super) task_id: i64,
+    pub(super) task: String,
+    pub(super) unit: String,
+    pub(super) period_label: String,
+    pub(super) status: &'static str,
+    pub(super) narrative: String,
+    /// 指标：实际值 单位（年度目标 …）.
+    pub(super) actuals: Vec<String>,
+    pub(super) evidence: usize,
+    pub(super) submitted: String,
+    /// The unit head's step (审核) rather than the supervisor's (采纳).
+    pub(super) approve: bool,
+}
+
+/// A notice in the queue, answered inline.
+pub(super) struct AnswerLine {
+    pub(super) notice_id: i64,
+    pub(super) task_id: i64,
+    pub(super) task: String,
+    pub(super) reason: String,
+    pub(super) response_due: chrono::NaiveDate,
+    pub(super) late: bool,
+}
+
+/// The queues of a home page and what the last action did.
+pub(super) struct QueueView {
+    pub(super) decisions: Vec<DecisionLine>,
+    pub(super) answers: Vec<AnswerLine>,
+    /// 待采纳 for supervisors, 待审核 for unit heads.
+    pub(super) decisions_heading: &'static str,
+    pub(super) done: Option<&'static str>,
+    pub(super) problem: Option<String>,
+}
+
+/// What a queue form reports back to the home page.
+#[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub(super) enum Done {
+    Accepted,
+    Approved,
+    Returned,
+    Answered,
+}
+
+impl Done {
+    fn message(self) -> &'static str {
+        match self {
+            Done::Accepted => "已采纳该报送。",
+            Done::Approved => "已审核通过，报送已转督查室。",
+            Done::Returned => "已退回该报送，退回理由已告知填报单位。",
+            Done::Answered => "已回复督办单。",
+        }
+    }
+
+    pub(super) fn of(action: ReportAction) -> Done {
+        match action {
+            ReportAction::Approve => Done::Approved,
+            ReportAction::Return => Done::Returned,
+            _ => Done::Accepted,
+        }
+    }
+
+    pub(super) fn as_query(self) -> &'static str {
+        match self {
+            Done::Accepted => "accepted",
+            Done::Approved => "approved",
+            Done::Returned => "returned",
+            Done::Answered => "answered",
+        }
+    }
+}
+
+fn decision_line(item: AwaitingDecision) -> DecisionLine {
+    let AwaitingDecision {
+        report,
+        decision,
+        task,
+        period,
+    } = item;
+    let actuals = report
+        .actuals
+        .iter()
+        .filter_map(|actual| {
+            let target = task.targets.iter().find(|t| t.id == actual.target_id)?;
+            let annual = target
+                .annual_value
+                .map(|v| format!("（年度目标 {}{}）", trim_number(v), target.unit))
+                .unwrap_or_default();
+            Some(format!(
+                "{}：{}{}{annual}",
+                target.indicator,
+                trim_number(actual.value),
+                target.unit
+            ))
+        })
+        .collect();
+    DecisionLine {
+        report_id: report.id,
+        task_id: task.id,
+        task: task_title(&task),
+        unit: report
+            .unit_id
+            .map(|unit| unit_name_of(&task, unit))
+            .unwrap_or_default(),
+        period_label: period.label_zh(),
+        status: report.status.zh(),
+        narrative: report.narrative,
+        actuals,
+        evidence: report.attachments.len(),
+        submitted: report
+            .submitted_at
+            .map(|at| china_time(at).format("%m-%d %H:%M").to_string())
+            .unwrap_or_default(),
+        approve: decision == ReportAction::Approve,
+    }
+}
+
+fn answer_line(item: AwaitingAnswer, today: chrono::NaiveDate) -> AnswerLine {
+    AnswerLine {
+        notice_id: item.notice.id,
+        task_id: item.task.id,
+        task: task_title(&item.task),
+        reason: item.notice.reason,
+        response_due: item.notice.response_due,
+        late: item.notice.response_due < today,
+    }
+}
+
+/// The caller's queues, with the confirmation or the problem of the last queue action.
+pub(super) async fn queue_view(
+    state: &AppState,
+    caller: &Caller,
+    done: Option<Done>,
+    problem: Option<String>,
+) -> Result<QueueView, PageError> {
+    let (decisions, answers) = queues::work(&state.store, &caller.actor).await?;
+    let decisions: Vec<DecisionLine> = decisions.into_iter().map(decision_line).collect();
+    let heading = if decisions.iter().any(|d| d.approve) {
+        "待审核的报送"
+    } else {
+        "待采纳的报送"
+    };
+    Ok(QueueView {
+        decisions,
+        answers: answers
+            .into_iter()
+            .map(|a| answer_line(a, state.today()))
+            .collect(),
+        decisions_heading: heading,
+        done: done.map(Done::message),
+        problem,
+    })
+}
+
+/// After a queue action: back to the home page saying what was done, or the home page again
+/// with the reason it was refused (a missing return reason, a report already decided) in
+/// place of a bare error page.
+pub(super) async fn queue_outcome(
+    state: &AppState,
+    caller: &Caller,
+    outcome: Result<Done, AppError>,
+) -> PageResult {
+    match outcome {
+        Ok(done) => Ok(Redirect::to(&format!("/?done={}", done.as_query())).into_response()),
+        Err(error @ (AppError::Forbidden | AppError::NotFound(_))) => Err(error.into()),
+        Err(error) => {
+            let queue = queue_view(state, caller, None, Some(reason_for_people(error))).await?;
+            let page = home_page(state, caller, None, queue).await?;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+        }
+    }
+}

@@ -1,0 +1,203 @@
+//! Each role's home shows what waits for it and lets it decide there: the supervisor's
+//! 待采纳 with the narrative and figures, the unit head's 待审核, the unit's notices to
+//! answer; a refused decision comes back on the same page in Chinese, a taken one says so.
+
+use axum::http::StatusCode;
+use serde_json::json;
+
+use crate::pages::{attr, browser_login, html, texts};
+use crate::support::*;
+
+/// 基础教育科 submits task 1's June report with 6 kindergartens; returns its id and the task's.
+async fn submitted_june_report(app: &TestApp, plan: i64) -> (i64, i64) {
+    let mut reporter = app.login("basic_reporter", 9).await;
+    let (_, detail) = reporter.get(&format!("/api/v1/plans/{plan}")).await;
+    let task = &detail["tasks"][0];
+    let target = task["targets"][0]["id"].as_i64().unwrap();
+    let task = task["id"].as_i64().unwrap();
+    let (status, report) = reporter
+        .post(
+            &format!("/api/v1/tasks/{task}/reports"),
+            json!({ "period": "2026-06", "status": "in_progress", "narrative": "已开工建设幼儿园6所",
+                    "actuals": [{ "target_id": target, "value": 6 }], "submit": true }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{report}");
+    (report["id"].as_i64().unwrap(), task)
+}
+
+#[tokio::test]
+async fn the_supervisor_accepts_or_returns_from_the_home_queue() {
+    let app = TestApp::start(Backend::Sqlite, june_28()).await.unwrap();
+    let bureau = bureau(&app).await;
+    let mut api = app.login("supervisor", 1).await;
+    let plan = published_plan(&mut api, &bureau).await;
+    let (report, _) = submitted_june_report(&app, plan).await;
+
+    let mut supervisor = browser_login(&app, "supervisor", 2).await;
+    let (_, body) = supervisor.get("/").await;
+    let page = html(&body);
+    assert_eq!(
+        texts(&page, "header .badge"),
+        vec!["1"],
+        "the header counts it"
+    );
+    let item = format!("#queue .queue-item[data-report='{report}']");
+    assert!(texts(&page, &format!("{item} .narrative"))[0].contains("幼儿园6所"));
+    let figures = texts(&page, &format!("{item} .actuals li"));
+    assert!(
+        figures[0].contains("：6所") && figures[0].contains("年度目标 20所"),
+        "{figures:?}"
+    );
+    let token = attr(&page, &format!("{item} input[name=csrf_token]"), "value").unwrap();
+    let review = format!("/reports/{report}/review");
+
+    let blank = [
+        ("csrf_token", token.as_str()),
+        ("back", "home"),
+        ("decision", "return"),
+        ("reason", "  "),
+    ];
+    let (status, body) = supervisor.form(&review, &blank).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    let page = html(&body);
+    assert_eq!(
+        texts(&page, "#problem"),
+        vec!["退回须填写理由"],
+        "no field code, no bare page"
+    );
+    assert_eq!(texts(&page, ".who"), vec!["supervisor"], "still signed in");
+    assert_eq!(texts(&page, &item).len(), 1, "the report still waits");
+
+    let returned = [
+        ("csrf_token", token.as_str()),
+        ("back", "home"),
+        ("decision", "return"),
+        ("reason", "请补充佐证材料"),
+    ];
+    let (status, _) = supervisor.form(&review, &returned).await;
+    assert_eq!(
+        (status, supervisor.location.as_deref()),
+        (StatusCode::SEE_OTHER, Some("/?done=returned"))
+    );
+    let (_, body) = supervisor.get("/?done=returned").await;
+    let page = html(&body);
+    assert!(texts(&page, "#done")[0].starts_with("已退回该报送"));
+    assert!(texts(&page, "#queue .queue-item").is_empty());
+    assert!(texts(&page, "header .badge").is_empty());
+    let (_, state) = api.get(&format!("/api/v1/reports/{report}")).await;
+    assert_eq!(state["return_reason"], "请补充佐证材料");
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn with_head_review_the_unit_head_approves_from_its_home_first() {
+    let app = TestApp::start(Backend::Sqlite, june_28()).await.unwrap();
+    let bureau = bureau(&app).await;
+    heads_review(&app).await;
+    let mut api = app.login("supervisor", 2).await;
+    let plan = published_plan(&mut api, &bureau).await;
+    let (report, _) = submitted_june_report(&app, plan).await;
+
+    let mut supervisor = browser_login(&app, "supervisor", 3).await;
+    let (_, body) = supervisor.get("/").await;
+    assert!(
+        texts(&html(&body), "#queue .queue-item").is_empty(),
+        "not yet the supervisor's"
+    );
+
+    let mut head = browser_login(&app, "basic_head", 4).await;
+    let (_, body) = head.get("/").await;
+    let page = html(&body);
+    assert_eq!(texts(&page, "#decisions")[0], "待审核的报送（1）");
+    let approve = format!("/reports/{report}/approve");
+    let form = format!("#queue form[action='{approve}']");
+    let token = attr(&page, &format!("{form} input[name=csrf_token]"), "value").unwrap();
+    let (status, _) = head
+        .form(&approve, &[("csrf_token", &token), ("back", "home")])
+        .await;
+    assert_eq!(
+        (status, head.location.as_deref()),
+        (StatusCode::SEE_OTHER, Some("/?done=approved"))
+    );
+    let (_, body) = head.get("/?done=approved").await;
+    assert!(texts(&html(&body), "#done")[0].contains("已转督查室"));
+
+    let (_, body) = supervisor.get("/").await;
+    let page = html(&body);
+    assert_eq!(texts(&page, "#decisions")[0], "待采纳的报送（1）");
+    let item = format!("#queue .queue-item[data-report='{report}']");
+    let token = attr(&page, &format!("{item} input[name=csrf_token]"), "value").unwrap();
+    let accept = [
+        ("csrf_token", token.as_str()),
+        ("back", "home"),
+        ("decision", "accept"),
+    ];
+    let (status, _) = supervisor
+        .form(&format!("/reports/{report}/review"), &accept)
+        .await;
+    assert_eq!(
+        supervisor.location.as_deref(),
+        Some("/?done=accepted"),
+        "{status}"
+    );
+    let (_, state) = api.get(&format!("/api/v1/reports/{report}")).await;
+    assert_eq!(state["state"], "accepted");
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn a_unit_answers_its_notice_from_its_home() {
+    let app = TestApp::start(Backend::Sqlite, june_28()).await.unwrap();
+    let bureau = bureau(&app).await;
+    let mut api = app.login("supervisor", 1).await;
+    let plan = published_plan(&mut api, &bureau).await;
+    let (_, detail) = api.get(&format!("/api/v1/plans/{plan}")).await;
+    let task = detail["tasks"][0]["id"].as_i64().unwrap();
+    let notices = format!("/api/v1/tasks/{task}/notices");
+    let (status, body) = api
+        .post(&notices, json!({ "unit_id": bureau.basic.id, "reason": "进度滞后", "response_due": "2026-06-27" }))
+        .await;
+    assert_eq!(
+        status,
+        StatusCode::BAD_REQUEST,
+        "an answer date already past: {body}"
+    );
+    assert!(body["error"]["message"].as_str().unwrap().contains("已过"));
+    let (status, notice) = api
+        .post(&notices, json!({ "unit_id": bureau.basic.id, "reason": "进度滞后", "response_due": "2026-07-05" }))
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{notice}");
+    let notice = notice["id"].as_i64().unwrap();
+
+    let mut other = browser_login(&app, "finance_reporter", 2).await;
+    let (_, body) = other.get("/").await;
+    assert!(
+        texts(&html(&body), "#queue [data-notice]").is_empty(),
+        "addressed to another unit"
+    );
+
+    let mut reporter = browser_login(&app, "basic_reporter", 3).await;
+    let (_, body) = reporter.get("/").await;
+    let page = html(&body);
+    assert_eq!(texts(&page, "header .badge"), vec!["1"]);
+    let item = format!("#queue [data-notice='{notice}']");
+    let token = attr(&page, &format!("{item} input[name=csrf_token]"), "value").unwrap();
+    let answer = [
+        ("csrf_token", token.as_str()),
+        ("back", "home"),
+        ("response", "已约谈施工方，7月底前完工"),
+    ];
+    let (status, _) = reporter
+        .form(&format!("/notices/{notice}/answer"), &answer)
+        .await;
+    assert_eq!(
+        (status, reporter.location.as_deref()),
+        (StatusCode::SEE_OTHER, Some("/?done=answered"))
+    );
+    let (_, body) = reporter.get("/?done=answered").await;
+    let page = html(&body);
+    assert_eq!(texts(&page, "#done"), vec!["已回复督办单。"]);
+    assert!(texts(&page, "#queue [data-notice]").is_empty());
+    app.stop().await;
+}
