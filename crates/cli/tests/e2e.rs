@@ -195,6 +195,29 @@ async fn journeys_in_a_real_browser() {
         .unwrap();
     assert_ne!(red, "0", "the demo board shows red tasks");
     shoot(&driver, "board").await;
+    // The demo's submitted reports wait in the supervisor's queue, counted in the header;
+    // taking one from there confirms itself and leaves one fewer.
+    let waiting = driver
+        .find_all(By::Css("#queue .queue-item"))
+        .await
+        .unwrap()
+        .len();
+    assert!(waiting > 0, "the demo has reports waiting");
+    assert_eq!(text_of(&driver, "header .badge").await, waiting.to_string());
+    assert!(
+        text_of(&driver, "#decisions")
+            .await
+            .starts_with("待采纳的报送")
+    );
+    shoot(&driver, "queue").await;
+    click_to(&driver, "#queue button[type=submit]", "/").await;
+    assert!(text_of(&driver, "#done").await.starts_with("已采纳"));
+    let left = driver
+        .find_all(By::Css("#queue .queue-item"))
+        .await
+        .unwrap()
+        .len();
+    assert_eq!(left, waiting - 1);
     driver.quit().await.unwrap();
 
     // A reporter sees the unit's tasks, reports on one, and cannot open another unit's task.
@@ -222,19 +245,36 @@ async fn journeys_in_a_real_browser() {
         .await
         .unwrap();
     narrative.clear().await.unwrap();
-    narrative
-        .send_keys("七月上旬完成场地平整，浏览器端到端测试填报")
-        .await
-        .unwrap();
+    let typed = "七月上旬完成场地平整，浏览器端到端测试填报";
+    narrative.send_keys(typed).await.unwrap();
     shoot(&driver, "report-form").await;
-    driver
-        .find(By::Css("button[value=submit]"))
+    // The session lapses while the form is open: sending it leads to the login, which
+    // leads back to the form, and the browser's copy puts back what was typed.
+    driver.delete_cookie("luoshi_session").await.unwrap();
+    click_to(&driver, "button[value=submit]", "/login").await;
+    fill(&driver, "input[name=username]", "jijiao").await;
+    fill(&driver, "input[name=password]", &password("jijiao")).await;
+    click_to(&driver, "form button[type=submit]", "/report").await;
+    let restored = driver
+        .find(By::Css("textarea[name=narrative]"))
         .await
         .unwrap()
-        .click()
+        .prop("value")
         .await
         .unwrap();
-    wait_for_path(&driver, &task_url).await;
+    assert_eq!(
+        restored.as_deref(),
+        Some(typed),
+        "the draft survived the lapsed session"
+    );
+    assert!(text_of(&driver, ".draft-restored").await.contains("已恢复"));
+    shoot(&driver, "report-form-restored").await;
+    click_to(&driver, "button[value=submit]", &task_url).await;
+    assert!(
+        text_of(&driver, "#done")
+            .await
+            .starts_with("已提交本期进展")
+    );
     let rows = driver
         .find(By::Css("#reports"))
         .await

@@ -12,6 +12,7 @@ use crate::light::{Light, LightColor, LightRules};
 use crate::period::{Cycle, Period};
 use crate::report::{ProgressStatus, ReportState};
 use crate::role::Role;
+use crate::trajectory::{Direction, Trajectory};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -180,6 +181,19 @@ pub struct Target {
     pub trajectory: Option<Vec<f64>>,
     pub source_text: String,
     pub span: [i64; 2],
+}
+
+impl Target {
+    /// The path its figure should follow through the year (序时进度); `None` without an
+    /// annual value to aim at.
+    pub fn progress_path(&self) -> Option<Trajectory> {
+        Some(Trajectory {
+            baseline: self.baseline.unwrap_or(0.0),
+            annual: self.annual_value?,
+            monthly: self.trajectory.clone(),
+            direction: Direction::from_comparator(self.comparator),
+        })
+    }
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]

@@ -135,6 +135,16 @@ impl ReportState {
     }
 }
 
+/// A report goes to review only with something said: a narrative of nothing but spaces is
+/// not an account of progress.
+pub fn check_submittable(narrative: &str) -> Result<(), DomainError> {
+    if narrative.trim().is_empty() {
+        Err(DomainError::invalid("narrative", "提交前请填写进展情况"))
+    } else {
+        Ok(())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -152,6 +162,17 @@ mod tests {
             .and_then(|s| s.apply(A::Approve, true))
             .and_then(|s| s.apply(A::Accept, true));
         assert_eq!(reviewed, Ok(S::Accepted));
+    }
+
+    #[test]
+    fn a_blank_narrative_is_not_submitted() {
+        for blank in ["", "   ", "\n\t　"] {
+            let error = check_submittable(blank).unwrap_err();
+            assert!(
+                matches!(error, DomainError::Invalid { ref field, .. } if field == "narrative")
+            );
+        }
+        assert!(check_submittable("已完成 3 所").is_ok());
     }
 
     #[test]

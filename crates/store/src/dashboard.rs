@@ -10,7 +10,6 @@ use luoshi_domain::light::{
 };
 use luoshi_domain::period::{Cycle, Period, china_time};
 use luoshi_domain::report::{ProgressStatus, ReportState};
-use luoshi_domain::trajectory::{Direction, Trajectory};
 
 use crate::PlanStatus;
 use crate::audit::Change;
@@ -153,15 +152,9 @@ impl PlanFacts {
             if let Some((period_key, actual)) = latest_actual {
                 item.period = Some(period_key.clone());
                 item.actual = Some(actual);
-                if let (Some(annual), Ok(period)) =
-                    (target.annual_value, Period::parse(cycle, &period_key))
+                if let (Some(trajectory), Ok(period)) =
+                    (target.progress_path(), Period::parse(cycle, &period_key))
                 {
-                    let trajectory = Trajectory {
-                        baseline: target.baseline.unwrap_or(0.0),
-                        annual,
-                        monthly: target.trajectory.clone(),
-                        direction: Direction::from_comparator(target.comparator),
-                    };
                     let month = period.end().month();
                     let expected = trajectory.expected_at_month_end(month);
                     let lag = trajectory.lag_percent(actual, month);

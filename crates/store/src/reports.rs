@@ -5,7 +5,7 @@
 use luoshi_domain::DomainError;
 use luoshi_domain::audit::{AuditAction, AuditEntity};
 use luoshi_domain::period::{Cycle, Period};
-use luoshi_domain::report::{ProgressStatus, ReportAction, ReportState};
+use luoshi_domain::report::{ProgressStatus, ReportAction, ReportState, check_submittable};
 use serde::Deserialize;
 use sqlx::AnyConnection;
 use utoipa::ToSchema;
@@ -219,6 +219,9 @@ impl Store {
         let author = audit
             .actor_id
             .ok_or_else(|| DomainError::invalid("user", "报送须由用户提交"))?;
+        if submit {
+            check_submittable(input.narrative.as_deref().unwrap_or(""))?;
+        }
         let actuals = input.actuals.clone().unwrap_or_default();
         self.check_actuals(task_id, &actuals).await?;
         let at = now();
@@ -374,6 +377,9 @@ impl Store {
         let reason = reason.map(str::trim).filter(|r| !r.is_empty());
         if action == ReportAction::Return && reason.is_none() {
             return Err(DomainError::invalid("reason", "退回须填写理由").into());
+        }
+        if action == ReportAction::Submit {
+            check_submittable(&before.narrative)?;
         }
         let at = now();
         let actor = audit.actor_id;

@@ -1,6 +1,6 @@
 //! The API's error policy, in one place: every failure leaves as JSON
-//! `{"error": {"code": "...", "message": "..."}}` with a stable `code` for programs and a
-//! Chinese `message` for people. Faults (database down, damaged data) are logged in full
+//! `{"error": {"code": "...", "message": "...", "field": "..."}}` with a stable `code` for
+//! programs, a Chinese `message` for people and, when one field was at fault, its name. Faults (database down, damaged data) are logged in full
 //! and shown only as 服务器内部错误; nothing internal leaks into a response.
 
 use axum::Json;
@@ -135,6 +135,15 @@ impl ErrorCode {
 pub struct ApiError {
     pub code: ErrorCode,
     pub message: String,
+    /// The request field at fault and the reason alone, so that a form shows the reason
+    /// beside the field and a client can point at it (`error.field`).
+    pub invalid: Option<InvalidField>,
+}
+
+#[derive(Debug)]
+pub struct InvalidField {
+    pub field: String,
+    pub reason: String,
 }
 
 pub type ApiResult<T> = Result<T, ApiError>;
@@ -144,7 +153,33 @@ impl ApiError {
         ApiError {
             code,
             message: message.into(),
+            invalid: None,
         }
+    }
+
+    /// A refused field: the message names it for programs, `invalid` keeps it apart.
+    pub fn invalid_field(code: ErrorCode, field: &str, reason: impl Into<String>) -> ApiError {
+        let reason = reason.into();
+        ApiError {
+            code,
+            message: format!("{field}：{reason}"),
+            invalid: Some(InvalidField {
+                field: field.to_string(),
+                reason,
+            }),
+        }
+    }
+
+    /// What a page tells a person: the reason alone when a field was at fault.
+    pub fn for_people(&self) -> &str {
+        self.invalid
+            .as_ref()
+            .map_or(self.message.as_str(), |invalid| invalid.reason.as_str())
+    }
+
+    /// The field at fault, if one was.
+    pub fn field(&self) -> Option<&str> {
+        self.invalid.as_ref().map(|invalid| invalid.field.as_str())
     }
 
     pub fn status(&self) -> StatusCode {
@@ -170,7 +205,7 @@ impl ApiError {
     }
 
     pub fn bad_request(field: &str, reason: impl Into<String>) -> ApiError {
-        ApiError::new(ErrorCode::BadRequest, format!("{field}：{}", reason.into()))
+        ApiError::invalid_field(ErrorCode::BadRequest, field, reason)
     }
 
     /// Turns a policy decision into the response the API documents: 403 or 404.
@@ -187,7 +222,9 @@ impl From<DomainError> for ApiError {
     fn from(error: DomainError) -> Self {
         let code = match error {
             DomainError::InvalidTransition { .. } => ErrorCode::InvalidTransition,
-            DomainError::Invalid { .. } => ErrorCode::InvalidField,
+            DomainError::Invalid { field, reason } => {
+                return ApiError::invalid_field(ErrorCode::InvalidField, &field, reason);
+            }
             DomainError::WeakPassword(_) => ErrorCode::WeakPassword,
         };
         ApiError::new(code, error.to_string())
@@ -226,8 +263,11 @@ impl From<AppError> for ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let body =
-            Json(json!({ "error": { "code": self.code.as_str(), "message": self.message } }));
+        let mut error = json!({ "code": self.code.as_str(), "message": self.message });
+        if let Some(invalid) = &self.invalid {
+            error["field"] = json!(invalid.field);
+        }
+        let body = Json(json!({ "error": error }));
         (self.status(), body).into_response()
     }
 }

@@ -46,7 +46,7 @@ fn error_description() -> String {
         .map(|c| format!("{} ({})", c.as_str(), c.status().as_u16()))
         .collect();
     format!(
-        "错误：{{\"error\": {{\"code\", \"message\"}}}}；code 取值：{}",
+        "错误：{{\"error\": {{\"code\", \"message\", \"field\"（字段有误时）}}}}；code 取值：{}",
         codes.join("，")
     )
 }

@@ -84,4 +84,5 @@ pages! {
     get "/public/plans/{id}/periods/{period}" => public::public_period,
     get "/public/plans/{id}/feed.xml" => public::feed,
     get "/assets/app.css" => frame::stylesheet,
+    get "/assets/app.js" => frame::script,
 }

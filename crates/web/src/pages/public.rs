@@ -13,7 +13,7 @@ use crate::AppState;
 use crate::api::Path;
 use crate::error::ApiError;
 
-use super::frame::{Layout, PageResult, render};
+use super::frame::{Layout, PageResult, asset_urls, render};
 
 #[derive(Template)]
 #[template(path = "public_index.html")]
@@ -65,6 +65,7 @@ pub(super) async fn public_period(
             user: None,
             admin: false,
             csrf: String::new(),
+            assets: asset_urls(),
             waiting: 0,
             crumbs: vec![
                 (index, plan.title.clone()),

@@ -1,16 +1,19 @@
 //! The report form and the review and approval of reports.
 
+use std::collections::HashMap;
+
 use askama::Template;
 use axum::Form;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect};
+use chrono::Datelike;
 use luoshi_app::reports;
 use luoshi_domain::light::trim_number;
 use luoshi_domain::period::Period;
 use luoshi_domain::policy::TaskAction;
 use luoshi_domain::report::{ProgressStatus, ReportAction, ReportState};
-use luoshi_store::{ActualInput, Plan, ReportInput};
+use luoshi_store::{ActualInput, Paging, Plan, ReportInput};
 use serde::Deserialize;
 
 use crate::AppState;
@@ -23,12 +26,21 @@ use super::frame::{Layout, PageError, PageResult, Viewer, home_crumb, render};
 use super::queue::{Done, queue_outcome};
 use super::task::task_with_light;
 
+/// A target's line in the form: what to fill and what helps to fill it right.
 struct FormTarget {
     id: i64,
     indicator: String,
     unit: String,
     annual: String,
+    /// As typed (after a refusal) or as saved.
     actual: String,
+    /// The figure last reported for an earlier period: “2026年5月：5所”.
+    previous: Option<String>,
+    /// Where the figure should be by the period's end (序时进度).
+    expected: Option<String>,
+    /// Whether to write the year's running total or the level reached.
+    hint: &'static str,
+    error: Option<String>,
 }
 
 #[derive(Template)]
@@ -39,18 +51,62 @@ struct ReportPage {
     heading: String,
     periods: Vec<(String, String)>,
     period: String,
+    period_due: String,
     statuses: Vec<(&'static str, &'static str)>,
     status: String,
     narrative: String,
+    narrative_error: Option<String>,
     targets: Vec<FormTarget>,
     attachments: Vec<String>,
     return_reason: Option<String>,
+    /// A refusal that concerns no single field shown (the period, the file, a conflict).
     error: Option<String>,
 }
 
 #[derive(Deserialize)]
 pub(super) struct PeriodQuery {
     period: Option<String>,
+}
+
+/// What the person sent, shown again when the form is refused so that nothing typed is lost.
+struct Sent {
+    period: String,
+    status: String,
+    narrative: String,
+    actuals: HashMap<i64, String>,
+}
+
+impl Sent {
+    fn of(form: &HashMap<String, String>) -> Sent {
+        let field = |name: &str| form.get(name).cloned().unwrap_or_default();
+        Sent {
+            period: field("period"),
+            status: field("status"),
+            narrative: field("narrative"),
+            actuals: form
+                .iter()
+                .filter_map(|(key, value)| {
+                    let target = key.strip_prefix("actual_")?.parse().ok()?;
+                    Some((target, value.clone()))
+                })
+                .collect(),
+        }
+    }
+}
+
+/// Why the form was refused, beside the field it concerns when there is one.
+struct Refusal {
+    field: Option<String>,
+    message: String,
+}
+
+impl From<ApiError> for Refusal {
+    fn from(error: ApiError) -> Self {
+        Refusal {
+            field: error.field().map(str::to_string),
+            message: error.for_people().to_string(),
+        }
+    }
 }
 
 /// The periods a report can be written for, and the one to preselect.
@@ -80,37 +136,92 @@ pub(super) fn report_periods(
     )
 }
 
+/// Counts run up through the year (累计); rates and levels are as they stand.
+fn hint_for(unit: &str) -> &'static str {
+    if unit.contains('%') || unit.contains('％') {
+        "填写本期末达到的水平"
+    } else {
+        "填写年初至本期末的累计数"
+    }
+}
+
 async fn report_form(
     state: &AppState,
     caller: &Caller,
     id: i64,
     period: Option<String>,
-    error: Option<String>,
+    sent: Option<Sent>,
+    refusal: Option<Refusal>,
 ) -> Result<ReportPage, PageError> {
     authorize_task(state, caller, id, TaskAction::WriteReport).await?;
     let (plan, item) = task_with_light(state, caller, id).await?;
     let (periods, preselect) = report_periods(&plan, state.today());
-    let period = period.unwrap_or(preselect);
-    let existing = reports::for_period(&state.store, &caller.actor, id, &period).await?;
-    let actual_of = |target: i64| {
-        existing
+    let period = sent
+        .as_ref()
+        .map(|s| s.period.clone())
+        .filter(|p| periods.iter().any(|(key, _)| key == p))
+        .or(period)
+        .unwrap_or(preselect);
+    let chosen = Period::parse(plan.cycle, &period).map_err(ApiError::from)?;
+    let history = reports::of_task(&state.store, &caller.actor, id, Paging::all())
+        .await?
+        .items;
+    let existing = history
+        .iter()
+        .filter(|r| r.period == period)
+        .max_by_key(|r| r.version);
+    let earlier = history
+        .iter()
+        .filter(|r| r.period < period && r.state.is_delivered())
+        .max_by(|a, b| (&a.period, a.version).cmp(&(&b.period, b.version)));
+    let refused_field = refusal.as_ref().and_then(|r| r.field.clone());
+    let message_for = |field: &str| {
+        refusal
             .as_ref()
-            .and_then(|r| r.actuals.iter().find(|a| a.target_id == target))
-            .map(|a| trim_number(a.value))
-            .unwrap_or_default()
+            .filter(|_| refused_field.as_deref() == Some(field))
+            .map(|r| r.message.clone())
     };
-    let targets = item
+    let targets: Vec<FormTarget> = item
         .task
         .targets
         .iter()
-        .map(|t| FormTarget {
-            id: t.id,
-            indicator: t.indicator.clone(),
-            unit: t.unit.clone(),
-            annual: t.value_text.clone(),
-            actual: actual_of(t.id),
+        .map(|t| {
+            let saved = existing
+                .and_then(|r| r.actuals.iter().find(|a| a.target_id == t.id))
+                .map(|a| trim_number(a.value));
+            let previous = earlier.and_then(|r| {
+                let actual = r.actuals.iter().find(|a| a.target_id == t.id)?;
+                let label = Period::parse(plan.cycle, &r.period).ok()?.label_zh();
+                Some(format!("{label}：{}{}", trim_number(actual.value), t.unit))
+            });
+            let expected = t.progress_path().map(|path| {
+                let value = path.expected_at_month_end(chosen.end().month());
+                format!("{}{}", trim_number((value * 100.0).round() / 100.0), t.unit)
+            });
+            FormTarget {
+                id: t.id,
+                indicator: t.indicator.clone(),
+                unit: t.unit.clone(),
+                annual: t.value_text.clone(),
+                actual: sent
+                    .as_ref()
+                    .and_then(|s| s.actuals.get(&t.id).cloned())
+                    .or(saved)
+                    .unwrap_or_default(),
+                previous,
+                expected,
+                hint: hint_for(&t.unit),
+                error: message_for(&format!("actual_{}", t.id)),
+            }
         })
         .collect();
+    let shown_beside = |field: &str| {
+        field == "narrative" || targets.iter().any(|t| format!("actual_{}", t.id) == field)
+    };
+    let error = refusal
+        .as_ref()
+        .filter(|r| !r.field.as_deref().is_some_and(shown_beside))
+        .map(|r| r.message.clone());
     Ok(ReportPage {
         layout: Layout::of(
             caller,
@@ -123,27 +234,29 @@ async fn report_form(
         task_id: id,
         heading: item.task.heading.clone(),
         periods,
+        period_due: chosen.due(plan.due_day as u32).to_string(),
         period,
         statuses: ProgressStatus::ALL
             .iter()
             .map(|s| (s.as_str(), s.zh()))
             .collect(),
-        status: existing
+        status: sent.as_ref().map(|s| s.status.clone()).unwrap_or_else(|| {
+            existing
+                .map_or(ProgressStatus::InProgress, |r| r.status)
+                .as_str()
+                .to_string()
+        }),
+        narrative: sent
             .as_ref()
-            .map_or(ProgressStatus::InProgress, |r| r.status)
-            .as_str()
-            .to_string(),
-        narrative: existing
-            .as_ref()
-            .map(|r| r.narrative.clone())
+            .map(|s| s.narrative.clone())
+            .or(existing.map(|r| r.narrative.clone()))
             .unwrap_or_default(),
+        narrative_error: message_for("narrative"),
         targets,
         attachments: existing
-            .as_ref()
             .map(|r| r.attachments.iter().map(|a| a.file_name.clone()).collect())
             .unwrap_or_default(),
         return_reason: existing
-            .as_ref()
             .filter(|r| r.state == ReportState::Returned)
             .and_then(|r| r.return_reason.clone()),
         error,
@@ -156,13 +269,25 @@ pub(super) async fn report_page(
     Path(id): Path<i64>,
     Query(query): Query<PeriodQuery>,
 ) -> PageResult {
-    Ok(render(
-        &report_form(&state, &caller, id, query.period, None).await?,
-    ))
+    let page = report_form(&state, &caller, id, query.period, None, None).await?;
+    Ok(render(&page))
+}
+
+/// The form again with what was sent and why it was refused (422).
+async fn refused(
+    state: &AppState,
+    caller: &Caller,
+    id: i64,
+    sent: Sent,
+    refusal: Refusal,
+) -> PageResult {
+    let page = report_form(state, caller, id, None, Some(sent), Some(refusal)).await?;
+    Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)).into_response())
 }
 
 /// Saves or submits the report of the chosen period — a new one, or the draft or returned
-/// one already there — with an evidence file when one was chosen.
+/// one already there — with an evidence file when one was chosen. A refusal shows the form
+/// again with everything typed and the reason beside its field.
 pub(super) async fn report_submit(
     State(state): State<AppState>,
     Viewer(caller): Viewer,
@@ -173,46 +298,50 @@ pub(super) async fn report_submit(
         crate::uploads::read_form_optional(multipart, state.config.max_attachment_bytes).await?;
     caller.check_form_token(form.get("csrf_token").map(String::as_str).unwrap_or(""))?;
     authorize_task(&state, &caller, id, TaskAction::WriteReport).await?;
-    let period = form.get("period").cloned().unwrap_or_default();
+    let sent = Sent::of(&form);
     let submit = form.get("action").map(String::as_str) == Some("submit");
-    let status = ProgressStatus::parse(form.get("status").map(String::as_str).unwrap_or(""))
-        .map_err(ApiError::from)?;
+    let status = match ProgressStatus::parse(&sent.status) {
+        Ok(status) => status,
+        Err(error) => {
+            return refused(&state, &caller, id, sent, ApiError::from(error).into()).await;
+        }
+    };
     let mut actuals = Vec::new();
-    for (key, value) in &form {
-        let Some(target) = key
-            .strip_prefix("actual_")
-            .and_then(|t| t.parse::<i64>().ok())
-        else {
-            continue;
-        };
+    let mut typed: Vec<(&i64, &String)> = sent.actuals.iter().collect();
+    typed.sort();
+    for (&target, value) in typed {
         if value.trim().is_empty() {
             continue;
         }
         match value.trim().parse::<f64>() {
-            Ok(number) => actuals.push(ActualInput {
+            Ok(number) if number.is_finite() => actuals.push(ActualInput {
                 target_id: target,
                 value: number,
                 note: String::new(),
             }),
-            Err(_) => {
-                let message = format!("实际值“{value}”不是数字");
-                let page = report_form(&state, &caller, id, Some(period), Some(message)).await?;
-                return Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)).into_response());
+            _ => {
+                let refusal = Refusal {
+                    field: Some(format!("actual_{target}")),
+                    message: format!(
+                        "“{value}”不是数字，请只填写数值（如 84 或 92.5），说明写在进展情况里"
+                    ),
+                };
+                return refused(&state, &caller, id, sent, refusal).await;
             }
         }
     }
     if let Some(Err(error)) = file.as_ref().map(crate::uploads::evidence_type) {
-        let page = report_form(&state, &caller, id, Some(period), Some(error.message)).await?;
-        return Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)).into_response());
+        return refused(&state, &caller, id, sent, error.into()).await;
     }
     let input = ReportInput {
         status: Some(status),
-        narrative: form.get("narrative").cloned(),
+        narrative: Some(sent.narrative.clone()),
         actuals: Some(actuals),
     };
     let (store, actor, audit) = (&state.store, &caller.actor, &caller.audit);
     let outcome: Result<(), ApiError> = async {
-        let report = reports::save_for_period(store, actor, audit, id, &period, &input).await?;
+        let report =
+            reports::save_for_period(store, actor, audit, id, &sent.period, &input).await?;
         if let Some(file) = &file {
             let evidence = crate::uploads::store_evidence(&state.config.data_dir, file).await?;
             reports::attach(store, actor, audit, report.id, &evidence).await?;
@@ -224,11 +353,11 @@ pub(super) async fn report_submit(
     }
     .await;
     match outcome {
-        Ok(()) => Ok(Redirect::to(&format!("/tasks/{id}")).into_response()),
-        Err(error) => {
-            let page = report_form(&state, &caller, id, Some(period), Some(error.message)).await?;
-            Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)).into_response())
+        Ok(()) => {
+            let done = if submit { "submitted" } else { "saved" };
+            Ok(Redirect::to(&format!("/tasks/{id}?done={done}")).into_response())
         }
+        Err(error) => refused(&state, &caller, id, sent, error.into()).await,
     }
 }
 

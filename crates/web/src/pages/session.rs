@@ -2,7 +2,7 @@
 
 use askama::Template;
 use axum::Form;
-use axum::extract::State;
+use axum::extract::{Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
@@ -11,7 +11,7 @@ use crate::AppState;
 use crate::auth::{Caller, ClientIp};
 use crate::error::{ApiError, ErrorCode};
 
-use super::frame::{Layout, PageResult, TokenForm, Viewer, home_crumb, render};
+use super::frame::{Layout, PageResult, TokenForm, Viewer, home_crumb, render, safe_next};
 
 #[derive(Template)]
 #[template(path = "login.html")]
@@ -20,20 +20,36 @@ struct LoginPage {
     error: Option<String>,
     username: String,
     first_run: bool,
+    /// The page to return to after signing in (a deep link, or the form a lapsed session
+    /// interrupted).
+    next: String,
+}
+
+#[derive(Deserialize)]
+pub(super) struct LoginQuery {
+    next: Option<String>,
+}
+
+/// The page to go to after signing in: `next` when it stays inside the site, else home.
+fn after_login(next: Option<&str>) -> String {
+    next.and_then(safe_next).unwrap_or("/").to_string()
 }
 
 pub(super) async fn login_page(
     State(state): State<AppState>,
     caller: Result<Caller, ApiError>,
+    Query(query): Query<LoginQuery>,
 ) -> PageResult {
+    let next = after_login(query.next.as_deref());
     if caller.is_ok() {
-        return Ok(Redirect::to("/").into_response());
+        return Ok(Redirect::to(&next).into_response());
     }
     Ok(render(&LoginPage {
         layout: Layout::anonymous(&[("", "登录")]),
         error: None,
         username: String::new(),
         first_run: luoshi_app::session::first_run_pending(&state.store).await?,
+        next,
     }))
 }
 
@@ -41,6 +57,8 @@ pub(super) async fn login_page(
 pub(super) struct LoginForm {
     username: String,
     password: String,
+    #[serde(default)]
+    next: Option<String>,
 }
 
 pub(super) async fn login_submit(
@@ -48,8 +66,9 @@ pub(super) async fn login_submit(
     ClientIp(ip): ClientIp,
     Form(form): Form<LoginForm>,
 ) -> Response {
+    let next = after_login(form.next.as_deref());
     match crate::api::session::authenticate(&state, &ip, &form.username, &form.password).await {
-        Ok(opened) => ([(header::SET_COOKIE, opened.cookie)], Redirect::to("/")).into_response(),
+        Ok(opened) => ([(header::SET_COOKIE, opened.cookie)], Redirect::to(&next)).into_response(),
         Err(error) => {
             let status = error.status();
             let page = LoginPage {
@@ -57,6 +76,7 @@ pub(super) async fn login_submit(
                 error: Some(error.message),
                 username: form.username,
                 first_run: false,
+                next,
             };
             (status, render(&page)).into_response()
         }

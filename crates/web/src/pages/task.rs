@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 
 use askama::Template;
-use axum::extract::State;
+use axum::extract::{Query, State};
 use chrono::Datelike;
 use luoshi_app::{admin, board, notices, reports, tasks};
 use luoshi_domain::light::trim_number;
@@ -14,6 +14,7 @@ use luoshi_domain::record::PlanStatus;
 use luoshi_domain::record::standing_reports;
 use luoshi_domain::report::ReportState;
 use luoshi_store::{Paging, Plan, TaskWithLight};
+use serde::Deserialize;
 
 use crate::AppState;
 use crate::api::Path;
@@ -111,6 +112,8 @@ struct NoticeRow {
 #[template(path = "task.html")]
 struct TaskPage {
     layout: Layout,
+    /// The line confirming what the person just did here.
+    done: Option<&'static str>,
     task: luoshi_store::Task,
     color: &'static str,
     color_zh: &'static str,
@@ -141,10 +144,33 @@ pub(super) async fn task_with_light(
     Ok(board::task(&state.store, &caller.actor, id, state.today()).await?)
 }
 
+/// What the report form did before it came back here.
+#[derive(Clone, Copy, Debug, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub(super) enum ReportDone {
+    Submitted,
+    Saved,
+}
+
+impl ReportDone {
+    fn message(self) -> &'static str {
+        match self {
+            ReportDone::Submitted => "已提交本期进展，等待审核。",
+            ReportDone::Saved => "草稿已保存，尚未提交；提交后才会送审。",
+        }
+    }
+}
+
+#[derive(Deserialize)]
+pub(super) struct TaskQuery {
+    done: Option<ReportDone>,
+}
+
 pub(super) async fn task_page(
     State(state): State<AppState>,
     Viewer(caller): Viewer,
     Path(id): Path<i64>,
+    Query(query): Query<TaskQuery>,
 ) -> PageResult {
     let (plan, item) = task_with_light(&state, &caller, id).await?;
     let organization = admin::organization(&state.store, &caller.actor).await?;
@@ -241,6 +267,7 @@ pub(super) async fn task_page(
         && plan.status == PlanStatus::Published;
     let can_review = decide(&caller.actor, Action::ReviewReport(scope)).allowed();
     Ok(render(&TaskPage {
+        done: query.done.map(ReportDone::message),
         layout: Layout::of(
             &caller,
             vec![

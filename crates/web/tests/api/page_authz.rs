@@ -297,6 +297,13 @@ fn cases(f: &Fixture) -> Vec<(&'static str, &'static str, String, Ask, &'static 
             Get,
             "OOOOOOOO",
         ),
+        (
+            "get",
+            "/assets/app.js",
+            p("/assets/app.js"),
+            Get,
+            "OOOOOOOO",
+        ),
         // Last: it ends the session and sends everyone to the login.
         ("post", "/logout", p("/logout"), Form(vec![]), "UUUUUUUU"),
     ]

@@ -28,10 +28,9 @@ async fn submitted_june_report(app: &TestApp, plan: i64) -> (i64, i64) {
 
 #[tokio::test]
 async fn the_supervisor_accepts_or_returns_from_the_home_queue() {
-    let app = TestApp::start(Backend::Sqlite, june_28()).await.unwrap();
-    let bureau = bureau(&app).await;
-    let mut api = app.login("supervisor", 1).await;
-    let plan = published_plan(&mut api, &bureau).await;
+    let Published {
+        app, mut api, plan, ..
+    } = published().await;
     let (report, _) = submitted_june_report(&app, plan).await;
 
     let mut supervisor = browser_login(&app, "supervisor", 2).await;
@@ -92,11 +91,10 @@ async fn the_supervisor_accepts_or_returns_from_the_home_queue() {
 
 #[tokio::test]
 async fn with_head_review_the_unit_head_approves_from_its_home_first() {
-    let app = TestApp::start(Backend::Sqlite, june_28()).await.unwrap();
-    let bureau = bureau(&app).await;
+    let Published {
+        app, mut api, plan, ..
+    } = published().await;
     heads_review(&app).await;
-    let mut api = app.login("supervisor", 2).await;
-    let plan = published_plan(&mut api, &bureau).await;
     let (report, _) = submitted_june_report(&app, plan).await;
 
     let mut supervisor = browser_login(&app, "supervisor", 3).await;
@@ -148,10 +146,12 @@ async fn with_head_review_the_unit_head_approves_from_its_home_first() {
 
 #[tokio::test]
 async fn a_unit_answers_its_notice_from_its_home() {
-    let app = TestApp::start(Backend::Sqlite, june_28()).await.unwrap();
-    let bureau = bureau(&app).await;
-    let mut api = app.login("supervisor", 1).await;
-    let plan = published_plan(&mut api, &bureau).await;
+    let Published {
+        app,
+        bureau,
+        mut api,
+        plan,
+    } = published().await;
     let (_, detail) = api.get(&format!("/api/v1/plans/{plan}")).await;
     let task = detail["tasks"][0]["id"].as_i64().unwrap();
     let notices = format!("/api/v1/tasks/{task}/notices");

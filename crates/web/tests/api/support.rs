@@ -340,6 +340,28 @@ pub async fn heads_review(app: &TestApp) {
     );
 }
 
+/// The app on 28 June with the test bureau and [`PLAN_TEXT`] published by the supervisor.
+pub struct Published {
+    pub app: TestApp,
+    pub bureau: Bureau,
+    /// The supervisor's API client.
+    pub api: Client,
+    pub plan: i64,
+}
+
+pub async fn published() -> Published {
+    let app = TestApp::start(Backend::Sqlite, june_28()).await.unwrap();
+    let bureau = bureau(&app).await;
+    let mut api = app.login("supervisor", 1).await;
+    let plan = published_plan(&mut api, &bureau).await;
+    Published {
+        app,
+        bureau,
+        api,
+        plan,
+    }
+}
+
 /// Uploads [`PLAN_TEXT`] as `client`, maps the unmatched 安全科, publishes; returns the plan id.
 pub async fn published_plan(client: &mut Client, bureau: &Bureau) -> i64 {
     let (status, body) = client

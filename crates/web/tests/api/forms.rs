@@ -1,0 +1,264 @@
+//! Forms that never lose what was typed: a refused report comes back with every field as
+//! sent and the reason beside the field; the form says what each figure needs; a deep link
+//! survives the login; the assets the pages load are cached by content and compressed.
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use serde_json::json;
+use tower::ServiceExt;
+
+use crate::pages::{attr, browser_login, html, multipart_form, texts};
+use crate::support::*;
+
+#[tokio::test]
+async fn a_refused_report_keeps_every_field_and_says_why_beside_it() {
+    let Published {
+        app, mut api, plan, ..
+    } = published().await;
+    let (_, detail) = api.get(&format!("/api/v1/plans/{plan}")).await;
+    let task = detail["tasks"][0]["id"].as_i64().unwrap();
+    let kindergartens = detail["tasks"][0]["targets"][0]["id"].as_i64().unwrap();
+    let enrolment = detail["tasks"][0]["targets"][1]["id"].as_i64().unwrap();
+    let mut unit_api = app.login("basic_reporter", 2).await;
+    let (status, may) = unit_api
+        .post(
+            &format!("/api/v1/tasks/{task}/reports"),
+            json!({ "period": "2026-05", "status": "in_progress", "narrative": "五月开工3所",
+                    "actuals": [{ "target_id": kindergartens, "value": 3 }], "submit": true }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{may}");
+
+    let mut reporter = browser_login(&app, "basic_reporter", 3).await;
+    let form_path = format!("/tasks/{task}/report");
+    let (_, body) = reporter.get(&form_path).await;
+    let form = html(&body);
+    assert_eq!(
+        texts(&form, "#period-due"),
+        vec!["本期报送截止：2026-06-25"]
+    );
+    let count_hint = texts(
+        &form,
+        &format!(".actual[data-target='{kindergartens}'] .hint"),
+    );
+    assert!(
+        count_hint[0].contains("年初至本期末的累计数")
+            && count_hint[0].contains("序时进度 10所")
+            && count_hint[0].contains("上次报送 2026年5月：3所"),
+        "{count_hint:?}"
+    );
+    let rate_hint = texts(&form, &format!(".actual[data-target='{enrolment}'] .hint"));
+    assert!(
+        rate_hint[0].starts_with("填写本期末达到的水平"),
+        "{rate_hint:?}"
+    );
+    assert_eq!(
+        attr(&form, "form[data-draft]", "data-draft"),
+        Some(format!("report-{task}")),
+        "the browser keeps a draft of this form"
+    );
+    let token = attr(&form, "input[name=csrf_token]", "value").unwrap();
+    let kindergartens_field = format!("actual_{kindergartens}");
+    let enrolment_field = format!("actual_{enrolment}");
+
+    let vague = [
+        ("csrf_token", token.as_str()),
+        ("period", "2026-06"),
+        ("status", "lagging"),
+        ("narrative", "新建幼儿园主体完工，部分待验收"),
+        (kindergartens_field.as_str(), "约84"),
+        (enrolment_field.as_str(), "91.5"),
+        ("action", "submit"),
+    ];
+    let (status, body) = multipart_form(&mut reporter, &form_path, &vague, None).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    let page = html(&body);
+    assert_eq!(
+        texts(&page, "textarea[name=narrative]"),
+        vec!["新建幼儿园主体完工，部分待验收"]
+    );
+    assert_eq!(
+        attr(
+            &page,
+            &format!("input[name={kindergartens_field}]"),
+            "value"
+        )
+        .as_deref(),
+        Some("约84")
+    );
+    assert_eq!(
+        attr(&page, &format!("input[name={enrolment_field}]"), "value").as_deref(),
+        Some("91.5")
+    );
+    assert_eq!(
+        attr(&page, "select[name=status] option[selected]", "value").as_deref(),
+        Some("lagging")
+    );
+    let beside = texts(&page, &format!("#actual-{kindergartens}-error"));
+    assert!(beside[0].contains("“约84”不是数字"), "{beside:?}");
+    assert!(
+        texts(&page, "p[role=alert]").is_empty(),
+        "said beside the field, not above"
+    );
+
+    let blank = [
+        ("csrf_token", token.as_str()),
+        ("period", "2026-06"),
+        ("status", "in_progress"),
+        ("narrative", "   "),
+        (kindergartens_field.as_str(), "6"),
+        ("action", "submit"),
+    ];
+    let (status, body) = multipart_form(&mut reporter, &form_path, &blank, None).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    let page = html(&body);
+    assert_eq!(
+        texts(&page, "#narrative-error"),
+        vec!["提交前请填写进展情况"]
+    );
+    assert_eq!(
+        attr(
+            &page,
+            &format!("input[name={kindergartens_field}]"),
+            "value"
+        )
+        .as_deref(),
+        Some("6")
+    );
+    let (_, june) = unit_api
+        .get(&format!("/api/v1/reports?task_id={task}&period=2026-06"))
+        .await;
+    assert!(
+        june["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|r| r["state"] == "draft"),
+        "nothing blank went to review: {june}"
+    );
+
+    let draft = [
+        ("csrf_token", token.as_str()),
+        ("period", "2026-06"),
+        ("status", "in_progress"),
+        ("narrative", "已开工6所"),
+        (kindergartens_field.as_str(), "6"),
+        ("action", "draft"),
+    ];
+    let (status, _) = multipart_form(&mut reporter, &form_path, &draft, None).await;
+    let confirmed = format!("/tasks/{task}?done=saved");
+    assert_eq!(
+        (status, reporter.location.clone()),
+        (StatusCode::SEE_OTHER, Some(confirmed.clone()))
+    );
+    let (_, body) = reporter.get(&confirmed).await;
+    let page = html(&body);
+    assert!(texts(&page, "#done")[0].starts_with("草稿已保存"));
+    assert_eq!(
+        attr(&page, "#done", "data-clear-draft"),
+        Some(format!("report-{task}")),
+        "the browser's copy is dropped once the server has it"
+    );
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn a_deep_link_survives_the_login_and_no_other_site_is_reached() {
+    let Published { app, plan, .. } = published().await;
+    let deep = format!("/plans/{plan}?light=red");
+    let mut browser = app.anonymous(2);
+    let (status, _) = browser.get(&deep).await;
+    let login = format!("/login?next=%2Fplans%2F{plan}%3Flight%3Dred");
+    assert_eq!(
+        (status, browser.location.clone()),
+        (StatusCode::SEE_OTHER, Some(login.clone()))
+    );
+    let (_, body) = browser.get(&login).await;
+    assert_eq!(
+        attr(&html(&body), "input[name=next]", "value"),
+        Some(deep.clone())
+    );
+    let fields = [
+        ("username", "supervisor"),
+        ("password", PASSWORD),
+        ("next", deep.as_str()),
+    ];
+    let (status, _) = browser.form("/login", &fields).await;
+    assert_eq!(
+        (status, browser.location.clone()),
+        (StatusCode::SEE_OTHER, Some(deep))
+    );
+
+    for elsewhere in [
+        "//evil.example/x",
+        "https://evil.example",
+        "/\\evil.example",
+        "/login",
+    ] {
+        let mut other = app.anonymous(3);
+        let fields = [
+            ("username", "supervisor"),
+            ("password", PASSWORD),
+            ("next", elsewhere),
+        ];
+        other.form("/login", &fields).await;
+        assert_eq!(other.location.as_deref(), Some("/"), "{elsewhere}");
+    }
+    let mut home = app.anonymous(4);
+    home.get("/").await;
+    assert_eq!(
+        home.location.as_deref(),
+        Some("/login"),
+        "home needs no next"
+    );
+    app.stop().await;
+}
+
+async fn fetch(app: &TestApp, path: &str, gzip: bool) -> axum::response::Response {
+    let mut request = Request::builder().uri(path);
+    if gzip {
+        request = request.header(header::ACCEPT_ENCODING, "gzip");
+    }
+    app.router
+        .clone()
+        .oneshot(request.body(Body::empty()).unwrap())
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn assets_are_kept_by_content_hash_and_pages_are_compressed() {
+    let app = TestApp::start(Backend::Sqlite, june_28()).await.unwrap();
+    let response = fetch(&app, "/login", true).await;
+    assert_eq!(
+        response
+            .headers()
+            .get(header::CONTENT_ENCODING)
+            .map(|v| v.to_str().unwrap()),
+        Some("gzip")
+    );
+    let body = axum::body::to_bytes(fetch(&app, "/login", false).await.into_body(), usize::MAX)
+        .await
+        .unwrap();
+    let page = html(&json!(String::from_utf8(body.to_vec()).unwrap()));
+    for (selector, name) in [("link[rel=stylesheet]", "href"), ("script[src]", "src")] {
+        let url = attr(&page, selector, name).unwrap();
+        assert!(url.contains("?v="), "{url}");
+        let kept = fetch(&app, &url, false).await;
+        assert_eq!(kept.status(), StatusCode::OK);
+        assert_eq!(
+            kept.headers()[header::CACHE_CONTROL],
+            "public, max-age=31536000, immutable"
+        );
+        let bare = url.split('?').next().unwrap().to_string();
+        let stale = fetch(&app, &format!("{bare}?v=old"), false).await;
+        assert_eq!(stale.headers()[header::CACHE_CONTROL], "no-cache");
+    }
+    let page = fetch(&app, "/login", false).await;
+    assert_eq!(
+        page.headers()[header::CACHE_CONTROL],
+        "no-store",
+        "pages are never cached"
+    );
+    app.stop().await;
+}
