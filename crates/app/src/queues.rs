@@ -1,14 +1,19 @@
-//! Work queues (待办): the reports waiting for the caller's decision and the notices
-//! waiting for its answer, across plans. Each entry is decided through the same
+//! Work queues (待办): the reports waiting for the caller's decision, the notices waiting
+//! for its answer and the periods its unit, as a co-unit (配合单位), has yet to contribute
+//! to, across plans. Each entry is decided through the same
 //! permission the action itself checks, so a queue never offers what would be refused.
 
-use std::collections::HashMap;
+use std::collections::hash_map::Entry;
+use std::collections::{HashMap, HashSet};
+
+use chrono::NaiveDate;
 
 use luoshi_domain::period::Period;
 use luoshi_domain::policy::{Action, Actor, decide};
 use luoshi_domain::report::{ReportAction, ReportState};
 use luoshi_store::{
-    Notice, NoticeFilter, NoticeState, Paging, Report, ReportFilter, Store, Task, TaskScopeFacts,
+    Notice, NoticeFilter, NoticeState, Paging, Plan, Report, ReportFilter, Store, Task,
+    TaskScopeFacts, owed_periods,
 };
 
 use crate::error::Result;
@@ -33,27 +38,47 @@ pub struct AwaitingAnswer {
     pub task: Task,
 }
 
+/// A period of a task the caller's unit supports whose report the lead unit has not yet
+/// delivered and to which the unit has not contributed (待反馈).
+#[derive(Clone, Debug)]
+pub struct AwaitingContribution {
+    pub task: Task,
+    pub period: Period,
+    pub due: NaiveDate,
+}
+
 /// How much waits for the caller, for the count in every page's header.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct WorkCounts {
     pub decisions: usize,
     pub answers: usize,
+    pub contributions: usize,
 }
 
 impl WorkCounts {
     pub fn total(self) -> usize {
-        self.decisions + self.answers
+        self.decisions + self.answers + self.contributions
     }
+}
+
+/// Everything that waits for the caller, with its task.
+#[derive(Clone, Debug, Default)]
+pub struct Work {
+    pub decisions: Vec<AwaitingDecision>,
+    pub answers: Vec<AwaitingAnswer>,
+    pub contributions: Vec<AwaitingContribution>,
 }
 
 /// What waits, before the tasks are loaded for display.
 struct Pending {
     decisions: Vec<(Report, ReportAction)>,
     answers: Vec<Notice>,
+    contributions: Vec<(i64, Period, NaiveDate)>,
     scopes: HashMap<i64, TaskScopeFacts>,
+    plans: HashMap<i64, Plan>,
 }
 
-async fn pending(store: &Store, actor: &Actor) -> Result<Pending> {
+async fn pending(store: &Store, actor: &Actor, today: NaiveDate) -> Result<Pending> {
     let organization = store.organization(actor.organization_id).await?;
     let head_review = organization.head_review;
     let scopes = store.published_task_scopes(actor.organization_id).await?;
@@ -99,49 +124,108 @@ async fn pending(store: &Store, actor: &Actor) -> Result<Pending> {
             })
         })
         .collect();
+    let mut plans = HashMap::new();
+    let contributions = contributions_owed(store, actor, today, &scopes, &mut plans).await?;
     Ok(Pending {
         decisions,
         answers,
+        contributions,
         scopes,
+        plans,
     })
+}
+
+/// The (task, period, due date) a co-unit of the caller's still owes its part for: periods
+/// begun by `today` that the lead unit has not delivered and the unit has not written for.
+async fn contributions_owed(
+    store: &Store,
+    actor: &Actor,
+    today: NaiveDate,
+    scopes: &HashMap<i64, TaskScopeFacts>,
+    plans: &mut HashMap<i64, Plan>,
+) -> Result<Vec<(i64, Period, NaiveDate)>> {
+    let supported: Vec<&TaskScopeFacts> = scopes
+        .values()
+        .filter(|scope| decide(actor, Action::Contribute(scope_of(scope))).allowed())
+        .collect();
+    if supported.is_empty() {
+        return Ok(Vec::new());
+    }
+    let task_ids: Vec<i64> = supported.iter().map(|scope| scope.task_id).collect();
+    let filter = ReportFilter {
+        organization_id: actor.organization_id,
+        task_ids: Some(task_ids.clone()),
+        ..Default::default()
+    };
+    let delivered: HashSet<(i64, String)> = store
+        .reports(&filter, Paging::all())
+        .await?
+        .items
+        .into_iter()
+        .filter(|report| report.state.is_delivered())
+        .map(|report| (report.task_id, report.period))
+        .collect();
+    let written: HashSet<(i64, String)> = store
+        .contributions_of_units(&task_ids, &actor.units)
+        .await?
+        .into_iter()
+        .map(|contribution| (contribution.task_id, contribution.period))
+        .collect();
+    let mut owed = Vec::new();
+    for scope in supported {
+        if let Entry::Vacant(entry) = plans.entry(scope.plan_id) {
+            entry.insert(store.plan(actor.organization_id, scope.plan_id).await?);
+        }
+        let plan = &plans[&scope.plan_id];
+        for period in owed_periods(plan, plan.cycle, today) {
+            let key = (scope.task_id, period.key());
+            if !delivered.contains(&key) && !written.contains(&key) {
+                owed.push((scope.task_id, period, period.due(plan.due_day as u32)));
+            }
+        }
+    }
+    owed.sort_by_key(|(task, _, due)| (*due, *task));
+    Ok(owed)
 }
 
 /// The counts alone: no task is loaded.
-pub async fn counts(store: &Store, actor: &Actor) -> Result<WorkCounts> {
-    let pending = pending(store, actor).await?;
+pub async fn counts(store: &Store, actor: &Actor, today: NaiveDate) -> Result<WorkCounts> {
+    let pending = pending(store, actor, today).await?;
     Ok(WorkCounts {
         decisions: pending.decisions.len(),
         answers: pending.answers.len(),
+        contributions: pending.contributions.len(),
     })
 }
 
-/// The caller's queues with their tasks: reports oldest submitted first, notices earliest
-/// due first.
-pub async fn work(
-    store: &Store,
-    actor: &Actor,
-) -> Result<(Vec<AwaitingDecision>, Vec<AwaitingAnswer>)> {
+/// The caller's queues with their tasks: reports oldest submitted first, notices and
+/// contributions earliest due first.
+pub async fn work(store: &Store, actor: &Actor, today: NaiveDate) -> Result<Work> {
     let Pending {
         decisions,
         mut answers,
+        contributions,
         scopes,
-    } = pending(store, actor).await?;
-    let mut plans = HashMap::new();
+        mut plans,
+    } = pending(store, actor, today).await?;
     let mut tasks = HashMap::new();
+    let mut loaded = HashSet::new();
     let task_ids = decisions
         .iter()
         .map(|(report, _)| report.task_id)
-        .chain(answers.iter().map(|notice| notice.task_id));
+        .chain(answers.iter().map(|notice| notice.task_id))
+        .chain(contributions.iter().map(|(task, ..)| *task));
     for task_id in task_ids {
         let Some(plan_id) = scopes.get(&task_id).map(|scope| scope.plan_id) else {
             continue;
         };
-        if let std::collections::hash_map::Entry::Vacant(entry) = plans.entry(plan_id) {
-            let plan = store.plan(actor.organization_id, plan_id).await?;
+        if loaded.insert(plan_id) {
+            if let Entry::Vacant(entry) = plans.entry(plan_id) {
+                entry.insert(store.plan(actor.organization_id, plan_id).await?);
+            }
             for task in store.plan_tasks(plan_id).await? {
                 tasks.insert(task.id, task);
             }
-            entry.insert(plan);
         }
     }
     let mut awaiting_decision = Vec::new();
@@ -170,5 +254,16 @@ pub async fn work(
             Some(AwaitingAnswer { notice, task })
         })
         .collect();
-    Ok((awaiting_decision, awaiting_answer))
+    let awaiting_contribution = contributions
+        .into_iter()
+        .filter_map(|(task, period, due)| {
+            let task = tasks.get(&task)?.clone();
+            Some(AwaitingContribution { task, period, due })
+        })
+        .collect();
+    Ok(Work {
+        decisions: awaiting_decision,
+        answers: awaiting_answer,
+        contributions: awaiting_contribution,
+    })
 }

@@ -143,15 +143,7 @@ impl Store {
             sql.push(" AND state = ?", state.as_str());
         }
         if let Some(units) = &filter.unit_ids {
-            if units.is_empty() {
-                sql.raw(" AND 1 = 0");
-            } else {
-                sql.raw(" AND unit_id IN (");
-                for (i, unit) in units.iter().enumerate() {
-                    sql.push(if i == 0 { "?" } else { ", ?" }, *unit);
-                }
-                sql.raw(")");
-            }
+            sql.and_in("unit_id", units);
         }
         self.page(&sql, NOTICE_COLUMNS, " ORDER BY id DESC", paging)
             .await

@@ -497,15 +497,7 @@ impl Store {
             sql.push(" AND unit_id = ?", unit);
         }
         if let Some(ids) = &filter.task_ids {
-            if ids.is_empty() {
-                sql.raw(" AND 1 = 0");
-            } else {
-                sql.raw(" AND task_id IN (");
-                for (i, id) in ids.iter().enumerate() {
-                    sql.push(if i == 0 { "?" } else { ", ?" }, *id);
-                }
-                sql.raw(")");
-            }
+            sql.and_in("task_id", ids);
         }
         let page: Page<ReportRow> = self
             .page(
@@ -622,6 +614,21 @@ impl Store {
         if let Some(period) = period {
             sql.push(" AND period = ?", period);
         }
+        sql.raw(" ORDER BY id");
+        Ok(records(sql.query_as().fetch_all(&self.read).await?))
+    }
+
+    /// What `units` contributed to any of `task_ids`, for the co-units' queue (one query).
+    pub async fn contributions_of_units(
+        &self,
+        task_ids: &[i64],
+        units: &[i64],
+    ) -> Result<Vec<Contribution>> {
+        let mut sql = Sql::new(
+            "SELECT id, task_id, period, unit_id, author_id, body, created_at FROM contributions WHERE 1 = 1",
+        );
+        sql.and_in("task_id", task_ids);
+        sql.and_in("unit_id", units);
         sql.raw(" ORDER BY id");
         Ok(records(sql.query_as().fetch_all(&self.read).await?))
     }

@@ -53,6 +53,19 @@ impl Sql {
         self
     }
 
+    /// Appends ` AND column IN (…)` with a placeholder for each of `values`; an empty list
+    /// matches nothing (`IN ()` is not SQL).
+    pub fn and_in(&mut self, column: &str, values: &[i64]) -> &mut Self {
+        if values.is_empty() {
+            return self.raw(" AND 1 = 0");
+        }
+        self.text.push_str(&format!(" AND {column} IN ("));
+        for (i, value) in values.iter().enumerate() {
+            self.push(if i == 0 { "?" } else { ", ?" }, *value);
+        }
+        self.raw(")")
+    }
+
     pub fn raw(&mut self, text: &str) -> &mut Self {
         self.text.push_str(text);
         self

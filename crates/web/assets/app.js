@@ -64,7 +64,24 @@
     });
   }
 
+  // A co-unit's text taken into the narrative with one click (配合情况 → 进展情况).
+  function takeContributions() {
+    Array.prototype.forEach.call(document.querySelectorAll("button[data-take]"), function (button) {
+      button.addEventListener("click", function () {
+        var narrative = button.form && button.form.elements.narrative;
+        if (!narrative) { return; }
+        var text = button.getAttribute("data-take");
+        narrative.value = narrative.value.trim() ? narrative.value.replace(/\s+$/, "") + "\n" + text : text;
+        narrative.dispatchEvent(new Event("input", { bubbles: true }));
+        button.disabled = true;
+        button.textContent = "已采用";
+      });
+    });
+  }
+
+  document.documentElement.classList.add("js");
   document.addEventListener("DOMContentLoaded", function () {
+    takeContributions();
     try { localStorage.getItem(PREFIX); } catch (e) { return; }
     clearConfirmed();
     Array.prototype.forEach.call(document.querySelectorAll("form[data-draft]"), keep);

@@ -1,14 +1,17 @@
 //! Queues hold what waits for the caller's own step, and nothing it could not take.
 
-use luoshi_app::{notices, queues};
+use luoshi_app::{notices, queues, reports};
 use luoshi_domain::report::ReportAction;
 use luoshi_domain::role::Role;
 use luoshi_store::*;
 
-use crate::{Bureau, Person, date};
+use crate::{Bureau, Person, date, narrative};
 
 async fn decisions(bureau: &Bureau, person: &Person) -> Vec<(i64, ReportAction)> {
-    let (waiting, _) = queues::work(&bureau.store, &person.actor).await.unwrap();
+    let waiting = queues::work(&bureau.store, &person.actor, date(6, 1))
+        .await
+        .unwrap()
+        .decisions;
     waiting.iter().map(|w| (w.report.id, w.decision)).collect()
 }
 
@@ -21,9 +24,10 @@ async fn a_submitted_report_waits_for_the_supervisor_alone() {
     let leader = bureau.person("l", Role::Leader, vec![]).await;
     let report = bureau.submitted_report(&reporter).await;
 
-    let (waiting, _) = queues::work(&bureau.store, &supervisor.actor)
+    let waiting = queues::work(&bureau.store, &supervisor.actor, date(6, 1))
         .await
-        .unwrap();
+        .unwrap()
+        .decisions;
     assert_eq!(waiting.len(), 1);
     assert_eq!(waiting[0].decision, ReportAction::Accept);
     assert_eq!(waiting[0].task.id, bureau.tasks[0].id);
@@ -31,7 +35,7 @@ async fn a_submitted_report_waits_for_the_supervisor_alone() {
     for other in [&reporter, &head, &leader] {
         assert!(decisions(&bureau, other).await.is_empty());
     }
-    let counts = queues::counts(&bureau.store, &supervisor.actor)
+    let counts = queues::counts(&bureau.store, &supervisor.actor, date(6, 1))
         .await
         .unwrap();
     assert_eq!((counts.decisions, counts.total()), (1, 1));
@@ -93,12 +97,17 @@ async fn an_open_notice_waits_for_the_unit_it_names_until_answered() {
     .await
     .unwrap();
 
-    let (_, answers) = queues::work(&bureau.store, &own.actor).await.unwrap();
+    let answers = queues::work(&bureau.store, &own.actor, date(6, 1))
+        .await
+        .unwrap()
+        .answers;
     assert_eq!(answers.len(), 1);
     assert_eq!(answers[0].notice.id, issued.id);
     assert_eq!(answers[0].task.id, bureau.tasks[0].id);
     for person in [&other, &supervisor] {
-        let counts = queues::counts(&bureau.store, &person.actor).await.unwrap();
+        let counts = queues::counts(&bureau.store, &person.actor, date(6, 1))
+            .await
+            .unwrap();
         assert_eq!(counts.answers, 0);
     }
 
@@ -111,6 +120,75 @@ async fn an_open_notice_waits_for_the_unit_it_names_until_answered() {
     )
     .await
     .unwrap();
-    let counts = queues::counts(&bureau.store, &own.actor).await.unwrap();
+    let counts = queues::counts(&bureau.store, &own.actor, date(6, 1))
+        .await
+        .unwrap();
     assert_eq!(counts, queues::WorkCounts::default());
+}
+
+#[tokio::test]
+async fn a_co_unit_owes_its_part_until_it_writes_or_the_lead_delivers() {
+    let bureau = Bureau::new().await;
+    let lead = bureau.person("r", Role::Reporter, vec![1]).await;
+    let co = bureau.person("c", Role::Reporter, vec![2]).await;
+    let store = &bureau.store;
+    let task = bureau.tasks[0].id;
+    let supported = TaskInput {
+        co_units: Some(vec![2]),
+        ..Default::default()
+    };
+    store
+        .update_task(&Audit::cli(), &bureau.published, task, &supported)
+        .await
+        .unwrap();
+    let owed = |person: &Person| {
+        let actor = person.actor.clone();
+        async move {
+            queues::work(store, &actor, date(6, 1))
+                .await
+                .unwrap()
+                .contributions
+                .iter()
+                .map(|c| (c.task.id, c.period.key()))
+                .collect::<Vec<_>>()
+        }
+    };
+    assert_eq!(
+        owed(&co).await,
+        vec![(task, "2026-05".to_string()), (task, "2026-06".to_string())],
+        "May and June have begun since publication on 1 May"
+    );
+    assert!(
+        owed(&lead).await.is_empty(),
+        "the lead unit reports, it does not contribute"
+    );
+
+    reports::contribute(
+        store,
+        &co.actor,
+        &co.audit,
+        task,
+        "2026-05",
+        "已完成招聘方案",
+    )
+    .await
+    .unwrap();
+    assert_eq!(owed(&co).await, vec![(task, "2026-06".to_string())]);
+    reports::create(
+        store,
+        &lead.actor,
+        &lead.audit,
+        task,
+        "2026-06",
+        &narrative("六月开工2所"),
+        true,
+    )
+    .await
+    .unwrap();
+    assert!(
+        owed(&co).await.is_empty(),
+        "June is delivered without the co-unit"
+    );
+    let counts = queues::counts(store, &co.actor, date(6, 1)).await.unwrap();
+    assert_eq!(counts.contributions, 0);
 }

@@ -560,11 +560,8 @@ impl Store {
              JOIN plans p ON p.id = t.plan_id WHERE p.status = 'published'",
         );
         sql.push(" AND p.organization_id = ?", organization_id);
-        sql.raw(" AND tu.unit_id IN (");
-        for (i, unit) in units.iter().enumerate() {
-            sql.push(if i == 0 { "?" } else { ", ?" }, *unit);
-        }
-        sql.raw(") ORDER BY tu.task_id");
+        sql.and_in("tu.unit_id", units);
+        sql.raw(" ORDER BY tu.task_id");
         let rows: Vec<(i64,)> = sql.query_as().fetch_all(&self.read).await?;
         Ok(rows.into_iter().map(|(id,)| id).collect())
     }

@@ -237,7 +237,7 @@ impl axum::extract::FromRequestParts<AppState> for Viewer {
                     .flatten(),
                 error,
             })?;
-        caller.work = Some(queues::counts(&state.store, &caller.actor).await?);
+        caller.work = Some(queues::counts(&state.store, &caller.actor, state.today()).await?);
         Ok(Viewer(caller))
     }
 }

@@ -77,6 +77,7 @@ pages! {
     post "/reports/{id}/approve" => report::approve_submit,
     post "/tasks/{id}/notices" => notices::notice_issue,
     post "/tasks/{id}/comments" => notices::comment_submit,
+    post "/tasks/{id}/contributions" => notices::contribution_submit,
     post "/notices/{id}/answer" => notices::notice_answer,
     post "/notices/{id}/close" => notices::notice_close,
     post "/plans/{id}/publish-period" => plan::publish_period_submit,

@@ -3,7 +3,7 @@
 use axum::Form;
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect};
-use luoshi_app::notices;
+use luoshi_app::{notices, reports};
 use luoshi_domain::date;
 use serde::Deserialize;
 
@@ -11,7 +11,7 @@ use crate::AppState;
 use crate::api::Path;
 
 use super::frame::{PageResult, TokenForm, Viewer};
-use super::queue::{Done, queue_outcome};
+use super::queue::{Done, after_action};
 
 #[derive(Deserialize)]
 pub(super) struct NoticeForm {
@@ -95,10 +95,11 @@ pub(super) async fn notice_answer(
         &form.response,
     )
     .await;
-    if form.back.as_deref() == Some("home") {
-        return queue_outcome(&state, &caller, outcome.map(|_| Done::Answered)).await;
-    }
-    Ok(Redirect::to(&format!("/tasks/{}", outcome?.task_id)).into_response())
+    let back = form.back.as_deref();
+    after_action(&state, &caller, back, outcome, Done::Answered, |notice| {
+        format!("/tasks/{}", notice.task_id)
+    })
+    .await
 }
 
 pub(super) async fn notice_close(
@@ -110,4 +111,38 @@ pub(super) async fn notice_close(
     caller.check_form_token(&form.csrf_token)?;
     let notice = notices::close(&state.store, &caller.actor, &caller.audit, id).await?;
     Ok(Redirect::to(&format!("/tasks/{}", notice.task_id)).into_response())
+}
+
+#[derive(Deserialize)]
+pub(super) struct ContributionForm {
+    csrf_token: String,
+    period: String,
+    body: String,
+    /// `home` when written in the home page's queue.
+    #[serde(default)]
+    back: Option<String>,
+}
+
+/// A co-unit's part in a task for a period (配合情况), for the lead unit to take up.
+pub(super) async fn contribution_submit(
+    State(state): State<AppState>,
+    Viewer(caller): Viewer,
+    Path(id): Path<i64>,
+    Form(form): Form<ContributionForm>,
+) -> PageResult {
+    caller.check_form_token(&form.csrf_token)?;
+    let outcome = reports::contribute(
+        &state.store,
+        &caller.actor,
+        &caller.audit,
+        id,
+        &form.period,
+        &form.body,
+    )
+    .await;
+    let back = form.back.as_deref();
+    after_action(&state, &caller, back, outcome, Done::Contributed, |_| {
+        format!("/tasks/{id}#contributions")
+    })
+    .await
 }

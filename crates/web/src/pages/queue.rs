@@ -15,7 +15,7 @@ use crate::auth::Caller;
 
 use super::board::home_page;
 use super::frame::{PageError, PageResult, reason_for_people};
-use super::rows::{task_title, unit_name_of};
+use super::rows::{task_title, unit_name_of, unit_names};
 
 /// A report in the queue, with what the decision is about.
 pub(super) struct DecisionLine {
@@ -44,10 +44,22 @@ pub(super) struct AnswerLine {
     pub(super) late: bool,
 }
 
+/// A period a co-unit owes its part for, written inline.
+pub(super) struct ContributionLine {
+    pub(super) task_id: i64,
+    pub(super) task: String,
+    pub(super) lead: String,
+    pub(super) period: String,
+    pub(super) period_label: String,
+    pub(super) due: chrono::NaiveDate,
+    pub(super) late: bool,
+}
+
 /// The queues of a home page and what the last action did.
 pub(super) struct QueueView {
     pub(super) decisions: Vec<DecisionLine>,
     pub(super) answers: Vec<AnswerLine>,
+    pub(super) contributions: Vec<ContributionLine>,
     /// 待采纳 for supervisors, 待审核 for unit heads.
     pub(super) decisions_heading: &'static str,
     pub(super) done: Option<&'static str>,
@@ -62,6 +74,7 @@ pub(super) enum Done {
     Approved,
     Returned,
     Answered,
+    Contributed,
 }
 
 impl Done {
@@ -71,6 +84,7 @@ impl Done {
             Done::Approved => "已审核通过，报送已转督查室。",
             Done::Returned => "已退回该报送，退回理由已告知填报单位。",
             Done::Answered => "已回复督办单。",
+            Done::Contributed => "已报送配合情况，牵头单位填报时可以看到并采用。",
         }
     }
 
@@ -88,6 +102,7 @@ impl Done {
             Done::Approved => "approved",
             Done::Returned => "returned",
             Done::Answered => "answered",
+            Done::Contributed => "contributed",
         }
     }
 }
@@ -155,8 +170,9 @@ pub(super) async fn queue_view(
     done: Option<Done>,
     problem: Option<String>,
 ) -> Result<QueueView, PageError> {
-    let (decisions, answers) = queues::work(&state.store, &caller.actor).await?;
-    let decisions: Vec<DecisionLine> = decisions.into_iter().map(decision_line).collect();
+    let today = state.today();
+    let work = queues::work(&state.store, &caller.actor, today).await?;
+    let decisions: Vec<DecisionLine> = work.decisions.into_iter().map(decision_line).collect();
     let heading = if decisions.iter().any(|d| d.approve) {
         "待审核的报送"
     } else {
@@ -164,9 +180,23 @@ pub(super) async fn queue_view(
     };
     Ok(QueueView {
         decisions,
-        answers: answers
+        answers: work
+            .answers
             .into_iter()
-            .map(|a| answer_line(a, state.today()))
+            .map(|a| answer_line(a, today))
+            .collect(),
+        contributions: work
+            .contributions
+            .into_iter()
+            .map(|c| ContributionLine {
+                task_id: c.task.id,
+                task: task_title(&c.task),
+                lead: unit_names(&c.task.lead_units),
+                period: c.period.key(),
+                period_label: c.period.label_zh(),
+                due: c.due,
+                late: c.due < today,
+            })
             .collect(),
         decisions_heading: heading,
         done: done.map(Done::message),
@@ -174,15 +204,22 @@ pub(super) async fn queue_view(
     })
 }
 
-/// After a queue action: back to the home page saying what was done, or the home page again
-/// with the reason it was refused (a missing return reason, a report already decided) in
-/// place of a bare error page.
-pub(super) async fn queue_outcome(
+/// After an action that can be taken in the home queue: sent from there (`back=home`), back
+/// to it saying what was done, or with the reason it was refused (a missing return reason, a
+/// report already decided) in place of a bare error page; sent from elsewhere, on to the
+/// page `elsewhere` names.
+pub(super) async fn after_action<T>(
     state: &AppState,
     caller: &Caller,
-    outcome: Result<Done, AppError>,
+    back: Option<&str>,
+    outcome: Result<T, AppError>,
+    done: Done,
+    elsewhere: impl FnOnce(&T) -> String,
 ) -> PageResult {
-    match outcome {
+    if back != Some("home") {
+        return Ok(Redirect::to(&elsewhere(&outcome?)).into_response());
+    }
+    match outcome.map(|_| done) {
         Ok(done) => Ok(Redirect::to(&format!("/?done={}", done.as_query())).into_response()),
         Err(error @ (AppError::Forbidden | AppError::NotFound(_))) => Err(error.into()),
         Err(error) => {

@@ -23,8 +23,9 @@ use crate::auth::Caller;
 use crate::error::ApiError;
 
 use super::frame::{Layout, PageError, PageResult, Viewer, home_crumb, render};
-use super::queue::{Done, queue_outcome};
-use super::task::task_with_light;
+use super::queue::{Done, after_action};
+use super::rows::user_names;
+use super::task::{ContributionRow, contribution_rows, task_with_light};
 
 /// A target's line in the form: what to fill and what helps to fill it right.
 struct FormTarget {
@@ -56,6 +57,8 @@ struct ReportPage {
     status: String,
     narrative: String,
     narrative_error: Option<String>,
+    /// What the co-units wrote for this period, to take into the narrative.
+    contributions: Vec<ContributionRow>,
     targets: Vec<FormTarget>,
     attachments: Vec<String>,
     return_reason: Option<String>,
@@ -174,6 +177,12 @@ async fn report_form(
         .iter()
         .filter(|r| r.period < period && r.state.is_delivered())
         .max_by(|a, b| (&a.period, a.version).cmp(&(&b.period, b.version)));
+    let contributions = contribution_rows(
+        &item.task,
+        plan.cycle,
+        reports::contributions(&state.store, &caller.actor, id, Some(&period)).await?,
+        &user_names(state, caller).await?,
+    );
     let refused_field = refusal.as_ref().and_then(|r| r.field.clone());
     let message_for = |field: &str| {
         refusal
@@ -252,6 +261,7 @@ async fn report_form(
             .or(existing.map(|r| r.narrative.clone()))
             .unwrap_or_default(),
         narrative_error: message_for("narrative"),
+        contributions,
         targets,
         attachments: existing
             .map(|r| r.attachments.iter().map(|a| a.file_name.clone()).collect())
@@ -398,10 +408,10 @@ async fn decide_report(
         reason,
     )
     .await;
-    if back == Some("home") {
-        return queue_outcome(state, caller, outcome.map(|_| Done::of(action))).await;
-    }
-    Ok(Redirect::to(&format!("/tasks/{}", outcome?.task_id)).into_response())
+    after_action(state, caller, back, outcome, Done::of(action), |report| {
+        format!("/tasks/{}", report.task_id)
+    })
+    .await
 }
 
 /// The supervisor's accept or return, from the task page.

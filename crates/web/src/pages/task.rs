@@ -85,6 +85,38 @@ struct CommentRow {
     body: String,
 }
 
+/// What a co-unit wrote for a period (配合情况), as the task page and the report form show it.
+pub(super) struct ContributionRow {
+    pub(super) period_label: String,
+    pub(super) unit: String,
+    pub(super) author: String,
+    pub(super) at: String,
+    pub(super) body: String,
+}
+
+/// A task's contributions for people: each with its period, unit and writer.
+pub(super) fn contribution_rows(
+    task: &luoshi_store::Task,
+    cycle: Cycle,
+    contributions: Vec<luoshi_store::Contribution>,
+    names: &HashMap<i64, String>,
+) -> Vec<ContributionRow> {
+    contributions
+        .into_iter()
+        .map(|c| ContributionRow {
+            period_label: Period::parse(cycle, &c.period)
+                .map(|p| p.label_zh())
+                .unwrap_or(c.period),
+            unit: unit_name_of(task, c.unit_id),
+            author: names.get(&c.author_id).cloned().unwrap_or_default(),
+            at: china_time(c.created_at)
+                .format("%Y-%m-%d %H:%M")
+                .to_string(),
+            body: c.body,
+        })
+        .collect()
+}
+
 /// A file size as people read it (KB / MB).
 fn file_size(bytes: i64) -> String {
     if bytes >= 1024 * 1024 {
@@ -132,6 +164,7 @@ struct TaskPage {
     notices: Vec<NoticeRow>,
     can_comment: bool,
     comments: Vec<CommentRow>,
+    contributions: Vec<ContributionRow>,
     history: Vec<HistoryLine>,
     history_more: bool,
 }
@@ -255,6 +288,12 @@ pub(super) async fn task_page(
             body: c.body,
         })
         .collect();
+    let contributions = contribution_rows(
+        &item.task,
+        plan.cycle,
+        reports::contributions(&state.store, &caller.actor, id, None).await?,
+        &names,
+    );
     let history = tasks::history(
         &state.store,
         &caller.actor,
@@ -314,6 +353,7 @@ pub(super) async fn task_page(
         notices,
         can_comment: decide(&caller.actor, Action::Comment(scope)).allowed(),
         comments,
+        contributions,
         history_more: history.total > HISTORY_LINES,
         history: history::lines(&history.items, &names),
         task: item.task,

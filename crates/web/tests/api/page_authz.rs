@@ -250,6 +250,13 @@ fn cases(f: &Fixture) -> Vec<(&'static str, &'static str, String, Ask, &'static 
         ),
         (
             "post",
+            "/tasks/{id}/contributions",
+            p("/tasks/{t1}/contributions"),
+            Form(vec![("period", s("2026-06")), ("body", s("配合情况"))]),
+            "UFFFFFON",
+        ),
+        (
+            "post",
             "/notices/{id}/answer",
             p("/notices/{notice}/answer"),
             Form(vec![("response", s("已整改"))]),

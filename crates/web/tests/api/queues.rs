@@ -201,3 +201,57 @@ async fn a_unit_answers_its_notice_from_its_home() {
     assert!(texts(&page, "#queue [data-notice]").is_empty());
     app.stop().await;
 }
+
+#[tokio::test]
+async fn a_co_unit_writes_its_part_from_its_home_and_the_lead_sees_it() {
+    let Published {
+        app, plan, mut api, ..
+    } = published().await;
+    let (_, detail) = api.get(&format!("/api/v1/plans/{plan}")).await;
+    let task = detail["tasks"][0]["id"].as_i64().unwrap();
+
+    let mut co = browser_login(&app, "finance_reporter", 2).await;
+    let (_, body) = co.get("/").await;
+    let page = html(&body);
+    let item = format!("#queue [data-contribution='{task}-2026-06']");
+    assert!(texts(&page, &item)[0].contains("牵头单位 基础教育科"));
+    assert_eq!(texts(&page, "header .badge"), vec!["1"]);
+    let token = attr(&page, &format!("{item} input[name=csrf_token]"), "value").unwrap();
+    let part = "计划财务科已下达补助资金1200万元";
+    let fields = [
+        ("csrf_token", token.as_str()),
+        ("back", "home"),
+        ("period", "2026-06"),
+        ("body", part),
+    ];
+    let (status, _) = co
+        .form(&format!("/tasks/{task}/contributions"), &fields)
+        .await;
+    assert_eq!(
+        (status, co.location.as_deref()),
+        (StatusCode::SEE_OTHER, Some("/?done=contributed"))
+    );
+    let (_, body) = co.get("/?done=contributed").await;
+    let page = html(&body);
+    assert!(texts(&page, "#done")[0].starts_with("已报送配合情况"));
+    assert!(texts(&page, "#queue [data-contribution]").is_empty());
+
+    let mut lead = browser_login(&app, "basic_reporter", 3).await;
+    let (_, body) = lead.get(&format!("/tasks/{task}/report")).await;
+    let form = html(&body);
+    assert_eq!(texts(&form, "#contributions .body"), vec![part]);
+    assert_eq!(
+        attr(&form, "#contributions button[data-take]", "data-take").as_deref(),
+        Some(part),
+        "one click takes it into the narrative"
+    );
+    let (_, body) = lead.get(&format!("/tasks/{task}")).await;
+    let shown = texts(&html(&body), "#contributions + ul li");
+    assert!(
+        shown[0].contains("2026年6月")
+            && shown[0].contains("计划财务科")
+            && shown[0].contains(part),
+        "{shown:?}"
+    );
+    app.stop().await;
+}
