@@ -2,9 +2,9 @@
 //! the mapping of written unit names to registered units, and publishing. Only plan
 //! managers act here; each edit is decided once for the API and the review page.
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use luoshi_domain::policy::{Action, Actor, decide};
-use luoshi_domain::units::match_name;
+use luoshi_domain::units::{KnownUnit, Proposal, match_name, propose};
 use luoshi_store::{
     Audit, Milestone, MilestoneInput, NewUnit, Plan, PlanPatch, PlanSnapshot, PlanVersion, Section,
     SectionInput, Store, Target, TargetInput, Task, TaskInput, Unit, UnitKind, UnmatchedName,
@@ -33,18 +33,39 @@ async fn target_plan(store: &Store, actor: &Actor, target_id: i64) -> Result<Pla
 pub struct Review {
     pub plan: Plan,
     pub source_text: String,
+    pub sections: Vec<Section>,
     pub tasks: Vec<Task>,
     pub units: Vec<Unit>,
-    pub unmatched: Vec<UnmatchedName>,
+    /// Each written name no unit matched, with what to offer for it.
+    pub unmatched: Vec<(UnmatchedName, Proposal)>,
 }
 
 pub async fn review(store: &Store, actor: &Actor, id: i64) -> Result<Review> {
     let plan = managed(store, actor, id).await?;
+    let units = store.units(actor.organization_id).await?;
+    let known: Vec<KnownUnit> = units
+        .iter()
+        .map(|unit| KnownUnit {
+            id: unit.id,
+            name: unit.name.clone(),
+            abbreviations: unit.abbreviations.clone(),
+        })
+        .collect();
+    let unmatched = store
+        .unmatched_unit_names(id)
+        .await?
+        .into_iter()
+        .map(|name| {
+            let proposal = propose(&name.written_name, &known);
+            (name, proposal)
+        })
+        .collect();
     Ok(Review {
         source_text: store.plan_source_text(actor.organization_id, id).await?,
+        sections: store.sections(id).await?,
         tasks: store.plan_tasks(id).await?,
-        units: store.units(actor.organization_id).await?,
-        unmatched: store.unmatched_unit_names(id).await?,
+        units,
+        unmatched,
         plan,
     })
 }
@@ -63,17 +84,37 @@ pub async fn update_plan(
 }
 
 /// Publishes the draft (or a revision) as the plan units report against.
+/// Publishes the plan. A plan of another year than `today`'s (a 2021 plan found in 2025)
+/// is published only when the caller confirms the year is meant.
 pub async fn publish(
     store: &Store,
     actor: &Actor,
     audit: &Audit,
     id: i64,
     today: NaiveDate,
+    other_year_confirmed: bool,
 ) -> Result<Plan> {
-    managed(store, actor, id).await?;
+    let plan = managed(store, actor, id).await?;
+    if let Some(message) = year_mismatch(&plan, today).filter(|_| !other_year_confirmed) {
+        return Err(AppError::Invalid {
+            field: "confirm_year",
+            message: format!("{message}；确认无误后勾选确认再发布"),
+        });
+    }
     Ok(store
         .publish_plan(audit, actor.organization_id, id, today)
         .await?)
+}
+
+/// What to tell the reviewer when the plan's year is not this year's.
+pub fn year_mismatch(plan: &Plan, today: NaiveDate) -> Option<String> {
+    (plan.year != today.year()).then(|| {
+        format!(
+            "本计划的年度为 {} 年，与今年（{} 年）不同，请核对年度是否读取正确",
+            plan.year,
+            today.year()
+        )
+    })
 }
 
 /// The text the plan was read from, for the reviewer to compare against.
@@ -95,6 +136,9 @@ pub enum UnitChoice {
     /// A new unit of this kind, named as written (the reviewer accepting the proposal);
     /// creating units is an administrator's right.
     New { kind: UnitKind },
+    /// No unit: the name stands for several (局机关各科室) and is removed from the tasks,
+    /// which get their units by [`assign_units`].
+    Drop,
 }
 
 /// Maps a unit name written in the plan to a unit; returns how many tasks now name it.
@@ -108,6 +152,11 @@ pub async fn map_unit(
 ) -> Result<u64> {
     managed(store, actor, plan_id).await?;
     let unit_id = match choice {
+        UnitChoice::Drop => {
+            return Ok(store
+                .drop_unit_name(audit, actor.organization_id, plan_id, written_name)
+                .await?);
+        }
         UnitChoice::Existing(unit) => unit,
         UnitChoice::New { kind } => {
             check(decide(actor, Action::Administer), "单位")?;
@@ -126,6 +175,46 @@ pub async fn map_unit(
     Ok(store
         .map_unit_name(audit, actor.organization_id, plan_id, written_name, unit_id)
         .await?)
+}
+
+/// Which tasks of a plan a bulk assignment reaches.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum TaskSelection {
+    /// The tasks the reviewer ticked.
+    Chosen(Vec<i64>),
+    /// Every task that has no lead unit yet (a plan whose text names no units).
+    WithoutLead,
+    /// Every task of one section (一、二、…).
+    Section(i64),
+}
+
+/// Gives the selected tasks of a plan the same lead (and, when given, co-) units at once.
+pub async fn assign_units(
+    store: &Store,
+    actor: &Actor,
+    audit: &Audit,
+    plan_id: i64,
+    selection: &TaskSelection,
+    lead: &[i64],
+    co: &[i64],
+) -> Result<Vec<Task>> {
+    let plan = managed(store, actor, plan_id).await?;
+    let tasks = store.plan_tasks(plan_id).await?;
+    let chosen: Vec<i64> = tasks
+        .iter()
+        .filter(|task| match selection {
+            TaskSelection::Chosen(ids) => ids.contains(&task.id),
+            TaskSelection::WithoutLead => task.lead_unit_ids().is_empty(),
+            TaskSelection::Section(section) => task.section_id == Some(*section),
+        })
+        .map(|task| task.id)
+        .collect();
+    if let TaskSelection::Chosen(ids) = selection
+        && ids.len() != chosen.len()
+    {
+        return Err(AppError::NotFound("任务"));
+    }
+    Ok(store.assign_units(audit, &plan, &chosen, lead, co).await?)
 }
 
 /// The published versions of a plan, for everyone who reads the whole organization.

@@ -397,17 +397,16 @@ async fn fill(driver: &WebDriver, selector: &str, text: &str) {
     field.send_keys(text).await.unwrap();
 }
 
+async fn click(driver: &WebDriver, selector: &str) {
+    let element = driver.find(By::Css(selector)).await.unwrap();
+    element.click().await.unwrap();
+}
+
 /// Clicks something that loads a page, and waits until the new page (whose path ends in
 /// `suffix`) has replaced the old one, even when both have the same address.
 async fn click_to(driver: &WebDriver, selector: &str, suffix: &str) {
     let old = driver.find(By::Css("html")).await.unwrap();
-    driver
-        .find(By::Css(selector))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(driver, selector).await;
     for _ in 0..100 {
         if old.tag_name().await.is_err() {
             break;
@@ -415,6 +414,83 @@ async fn click_to(driver: &WebDriver, selector: &str, suffix: &str) {
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     wait_for_path(driver, suffix).await;
+}
+
+/// Sends a review form that posts in place: waits for its confirmation and checks that the
+/// page was never loaded again (a marker set on the old page must still be there).
+async fn submit_in_place(driver: &WebDriver, selector: &str) {
+    driver
+        .execute(
+            "window.luoshiStayed = true; document.querySelectorAll('#review-messages .ok').forEach(e => e.remove());",
+            vec![],
+        )
+        .await
+        .unwrap();
+    click(driver, selector).await;
+    for _ in 0..100 {
+        if !driver
+            .find_all(By::Css(
+                "#review-messages .ok, #review-messages [role=alert]",
+            ))
+            .await
+            .unwrap()
+            .is_empty()
+        {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let refused = driver
+        .find_all(By::Css("#review-messages [role=alert]"))
+        .await
+        .unwrap();
+    assert!(refused.is_empty(), "{selector} was refused");
+    let stayed = driver
+        .execute("return window.luoshiStayed === true;", vec![])
+        .await
+        .unwrap();
+    assert_eq!(
+        stayed.json(),
+        &serde_json::json!(true),
+        "{selector} reloaded the page"
+    );
+}
+
+/// Forty tasks in four sections, and not one responsible unit named.
+fn plan_without_units() -> String {
+    let mut text = String::from("某县教育局2026年补充工作要点\n");
+    for (s, title) in [
+        "一、学前教育",
+        "二、教师队伍",
+        "三、经费保障",
+        "四、校园安全",
+    ]
+    .iter()
+    .enumerate()
+    {
+        text.push_str(title);
+        text.push('\n');
+        for n in 1..=10 {
+            let number = s * 10 + n;
+            text.push_str(&format!(
+                "{number}.第{number}项重点工作。按计划完成第{number}项任务。\n"
+            ));
+        }
+    }
+    text
+}
+
+/// Uploads a plan file on the upload page and waits for its review.
+async fn upload_plan(driver: &WebDriver, base: &str, file: &std::path::Path) {
+    driver.goto(format!("{base}/plans/new")).await.unwrap();
+    driver
+        .find(By::Css("input[name=file]"))
+        .await
+        .unwrap()
+        .send_keys(file.to_str().unwrap())
+        .await
+        .unwrap();
+    click_to(driver, "form.stack button[type=submit]", "/review").await;
 }
 
 async fn text_of(driver: &WebDriver, selector: &str) -> String {
@@ -508,15 +584,7 @@ async fn from_upload_to_the_public_progress_page() {
     log_in(&driver, &base, "admin", password).await;
     let docx = dir.path().join("2026年工作要点.docx");
     plan_docx(&docx);
-    driver.goto(format!("{base}/plans/new")).await.unwrap();
-    driver
-        .find(By::Css("input[name=file]"))
-        .await
-        .unwrap()
-        .send_keys(docx.to_str().unwrap())
-        .await
-        .unwrap();
-    click_to(&driver, "form.stack button[type=submit]", "/review").await;
+    upload_plan(&driver, &base, &docx).await;
     assert_eq!(
         driver
             .find_all(By::Css("#source mark[id^=src-t]"))
@@ -527,10 +595,11 @@ async fn from_upload_to_the_public_progress_page() {
     );
     shoot(&driver, "review").await;
     fill(&driver, "form.target-edit input[name=annual_value]", "24").await;
-    click_to(&driver, "form.target-edit button", "/review").await;
-    click_to(&driver, "form.unit-mapping button", "/review").await;
+    submit_in_place(&driver, "form.target-edit button").await;
+    submit_in_place(&driver, "form.unit-mapping button").await;
     click_to(&driver, "#publish", "/").await;
     assert!(h1(&driver).await.starts_with("挂图作战"));
+
     driver.quit().await.unwrap();
 
     // The reporter sees the task due, reports with evidence.
@@ -621,4 +690,46 @@ async fn from_upload_to_the_public_progress_page() {
     for driver in [reporter, supervisor, public] {
         driver.quit().await.unwrap();
     }
+
+    let driver = browser(port).await;
+    log_in(&driver, &base, "admin", password).await;
+    // A 40-task plan whose text names no units is mapped a section at a time, three choices
+    // each, without a page load.
+    let bare = dir.path().join("2026年补充要点.txt");
+    std::fs::write(&bare, plan_without_units()).unwrap();
+    upload_plan(&driver, &base, &bare).await;
+    assert!(text_of(&driver, "#without-lead").await.contains("40 项"));
+    for (section, unit) in [
+        (0, "基础教育科"),
+        (1, "人事科"),
+        (2, "计划财务科"),
+        (3, "基础教育科"),
+    ] {
+        let scope = driver
+            .find_all(By::Css(
+                "#bulk-assign select[name=scope] option[value^='section:']",
+            ))
+            .await
+            .unwrap();
+        scope[section].click().await.unwrap();
+        let lead = driver
+            .find(By::XPath(format!(
+                "//form[@id='bulk-assign']//select[@name='lead']/option[text()='{unit}']"
+            )))
+            .await
+            .unwrap();
+        lead.click().await.unwrap();
+        submit_in_place(&driver, "#bulk-assign button[type=submit]").await;
+    }
+    assert!(
+        driver
+            .find_all(By::Css("#without-lead"))
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    shoot(&driver, "review-mapped").await;
+    click_to(&driver, "#publish", "/").await;
+    assert!(h1(&driver).await.starts_with("挂图作战"));
+    driver.quit().await.unwrap();
 }

@@ -79,9 +79,58 @@
     });
   }
 
+  // Forms marked data-inline (plan review) post in the background and swap in the parts of
+  // the page marked data-region from the answer, so an edit keeps the reviewer's place.
+  // Without the script, or if anything fails, the form posts as usual.
+  function postInPlace(event) {
+    var form = event.target;
+    if (!form.matches || !form.matches("form[data-inline]") || !window.fetch || !window.DOMParser) { return; }
+    event.preventDefault();
+    var data = new FormData(form);
+    if (event.submitter && event.submitter.name) { data.append(event.submitter.name, event.submitter.value); }
+    var body = new URLSearchParams();
+    data.forEach(function (value, key) { if (typeof value === "string") { body.append(key, value); } });
+    fetch(form.action, { method: "POST", body: body, credentials: "same-origin" }).then(function (response) {
+      if (response.redirected && response.url.indexOf("/review") < 0) { window.location.href = response.url; return; }
+      return response.text().then(function (html) {
+        var fresh = new DOMParser().parseFromString(html, "text/html");
+        var regions = fresh.querySelectorAll("[data-region]");
+        if (!regions.length) { window.location.href = response.url; return; }
+        Array.prototype.forEach.call(regions, function (region) {
+          var old = document.getElementById(region.id);
+          if (old) { old.replaceWith(document.importNode(region, true)); }
+        });
+        var messages = document.getElementById("review-messages");
+        if (response.ok && messages) {
+          var saved = document.createElement("p");
+          saved.className = "ok";
+          saved.setAttribute("role", "status");
+          saved.textContent = "已保存。";
+          messages.appendChild(saved);
+        }
+      });
+    }).catch(function () { form.submit(); });
+  }
+
+  // A button marked data-confirm asks first (删除任务).
+  function confirmFirst(event) {
+    var button = event.target.closest && event.target.closest("[data-confirm]");
+    if (button && !window.confirm(button.getAttribute("data-confirm"))) { event.preventDefault(); }
+  }
+
+  // The review's source pane opens at the plan's first task, not at its preamble.
+  function openSourceAtPlan() {
+    var source = document.getElementById("source");
+    var first = source && source.querySelector("mark");
+    if (first) { source.scrollTop = first.offsetTop - source.offsetTop - 8; }
+  }
+
   document.documentElement.classList.add("js");
+  document.addEventListener("submit", postInPlace);
+  document.addEventListener("click", confirmFirst, true);
   document.addEventListener("DOMContentLoaded", function () {
     takeContributions();
+    openSourceAtPlan();
     try { localStorage.getItem(PREFIX); } catch (e) { return; }
     clearConfirmed();
     Array.prototype.forEach.call(document.querySelectorAll("form[data-draft]"), keep);

@@ -87,12 +87,13 @@ impl Store {
         let orphans: Vec<String> = tasks
             .iter()
             .filter(|t| t.lead_unit_ids().is_empty())
-            .map(|t| format!("第{}项“{}”", t.number, t.heading))
+            .map(|t| t.number.to_string())
             .collect();
         if !orphans.is_empty() {
             return Err(StoreError::Conflict(format!(
-                "以下任务没有牵头单位，请先指定：{}",
-                orphans.join("；")
+                "有 {} 项任务还没有牵头单位（第 {} 项），请先指定后再发布",
+                orphans.len(),
+                orphans.join("、")
             )));
         }
         let mut tx = self.write.begin().await?;

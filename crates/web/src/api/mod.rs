@@ -149,7 +149,7 @@ endpoints! {
     post "/api/v1/plans" => plans::upload, "plans", "上传工作要点文件（.docx/.pdf/.html/.txt）或责任分解表（.xlsx），multipart 字段 file，生成草稿；同名分解表再次上传时更新原草稿", "admin, supervisor";
     get "/api/v1/plans/{id}" => plans::get, "plans", "计划详情：部分与任务（含灯色）", "signed in; unit roles see their tasks of published plans";
     patch "/api/v1/plans/{id}" => plans::update, "plans", "修改计划信息（标题、年度、调度周期、报送日）", "admin, supervisor";
-    post "/api/v1/plans/{id}/publish" => plans::publish, "plans", "发布计划（所有单位已对应、每项任务有牵头单位）", "admin, supervisor";
+    post "/api/v1/plans/{id}/publish" => plans::publish, "plans", "发布计划（所有单位已对应、每项任务有牵头单位；非本年度的计划须加 confirm_year=true）", "admin, supervisor";
     get "/api/v1/plans/{id}/source" => plans::source, "plans", "导入时的原文（任务与目标的 span 指向此文本）", "admin, supervisor";
     get "/api/v1/plans/{id}/unmatched-units" => plans::unmatched, "plans", "未对应到系统单位的责任单位名称", "admin, supervisor";
     post "/api/v1/plans/{id}/unit-mappings" => plans::map_unit, "plans", "把计划中写法为 written_name 的单位对应到 unit_id；不给 unit_id 时按该名称新建单位（须管理员）", "admin, supervisor";

@@ -170,10 +170,17 @@ pub async fn update(
     ))
 }
 
+#[derive(Deserialize)]
+pub struct PublishQuery {
+    /// `true` to publish a plan whose year is not this year's.
+    confirm_year: Option<bool>,
+}
+
 pub async fn publish(
     State(state): State<AppState>,
     caller: Caller,
     Path(id): Path<i64>,
+    Query(query): Query<PublishQuery>,
 ) -> ApiResult<Json<Plan>> {
     Ok(Json(
         plan_editing::publish(
@@ -182,6 +189,7 @@ pub async fn publish(
             &caller.audit,
             id,
             state.today(),
+            query.confirm_year.unwrap_or(false),
         )
         .await?,
     ))

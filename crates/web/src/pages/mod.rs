@@ -16,6 +16,7 @@ mod public;
 mod queue;
 mod report;
 mod review;
+mod review_units;
 mod rows;
 mod session;
 mod task;
@@ -61,7 +62,8 @@ pages! {
     get "/plans/new" => review::upload_page,
     post "/plans/new" => review::upload_submit,
     get "/plans/{id}/review" => review::review_page,
-    post "/plans/{id}/review/units" => review::review_unit,
+    post "/plans/{id}/review/units" => review_units::review_unit,
+    post "/plans/{id}/review/assign" => review_units::review_assign,
     post "/plans/{id}/review/targets/{target}" => review::review_target,
     post "/plans/{id}/review/tasks/{task}" => review::review_task,
     post "/plans/{id}/review/publish" => review::review_publish,

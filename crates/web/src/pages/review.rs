@@ -2,17 +2,18 @@
 
 use askama::Template;
 use axum::Form;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Redirect};
 use luoshi_app::AppError;
-use luoshi_app::plan_editing::{self, UnitChoice};
+use luoshi_app::plan_editing;
 use luoshi_app::plan_files;
 use luoshi_domain::date::DateEdit;
 use luoshi_domain::light::trim_number;
 use luoshi_domain::period::Cycle;
 use luoshi_domain::policy::{Action, decide};
 use luoshi_domain::record::PlanStatus;
+use luoshi_domain::units::Proposal;
 use luoshi_store::{Paging, Plan};
 use serde::Deserialize;
 
@@ -22,7 +23,7 @@ use crate::auth::Caller;
 use crate::error::ApiError;
 
 use super::admin::split_list;
-use super::frame::{Layout, PageError, PageResult, TokenForm, Viewer, home_crumb, render};
+use super::frame::{Layout, PageError, PageResult, Viewer, home_crumb, reason_for_people, render};
 use super::rows::unit_names;
 
 /// Draft plans waiting for review, for those who manage plans.
@@ -111,6 +112,9 @@ struct ReviewTarget {
 
 struct ReviewTask {
     id: i64,
+    section_id: Option<i64>,
+    /// No lead unit yet: publishing waits for one.
+    no_lead: bool,
     number: i64,
     heading: String,
     objective: String,
@@ -122,6 +126,21 @@ struct ReviewTask {
     targets: Vec<ReviewTarget>,
 }
 
+/// A written name no unit matched, with the unit it resembles preselected, or marked as
+/// standing for several units.
+struct UnmatchedLine {
+    written_name: String,
+    tasks: i64,
+    suggestion: Option<i64>,
+    collective: bool,
+}
+
+impl UnmatchedLine {
+    fn suggests(&self, unit: &i64) -> bool {
+        self.suggestion == Some(*unit)
+    }
+}
+
 #[derive(Template)]
 #[template(path = "review.html")]
 struct ReviewPage {
@@ -131,9 +150,14 @@ struct ReviewPage {
     warnings: Vec<String>,
     /// The source text with task and target spans marked; escaped when built.
     source: String,
-    unmatched: Vec<luoshi_store::UnmatchedName>,
+    unmatched: Vec<UnmatchedLine>,
     units: Vec<(i64, String)>,
+    sections: Vec<(i64, String)>,
     tasks: Vec<ReviewTask>,
+    /// How many tasks have no lead unit yet.
+    without_lead: usize,
+    /// The plan's year is not this year's; publishing asks to confirm.
+    year_warning: Option<String>,
     cycles: Vec<(&'static str, &'static str)>,
     reporting_start: String,
 }
@@ -210,30 +234,37 @@ fn marked_source(text: &str, tasks: &[luoshi_store::Task]) -> String {
     html
 }
 
-#[derive(Deserialize)]
-pub(super) struct ReviewQuery {
-    error: Option<String>,
-}
-
 /// The review screen: the source text beside the extracted structure.
 pub(super) async fn review_page(
     State(state): State<AppState>,
     Viewer(caller): Viewer,
     Path(id): Path<i64>,
-    Query(query): Query<ReviewQuery>,
 ) -> PageResult {
+    Ok(render(&review_view(&state, &caller, id, None).await?))
+}
+
+/// The review page, with the reason the last change was refused when it was.
+async fn review_view(
+    state: &AppState,
+    caller: &Caller,
+    id: i64,
+    error: Option<String>,
+) -> Result<ReviewPage, PageError> {
     let plan_editing::Review {
         plan,
         source_text,
+        sections,
         tasks,
         units,
         unmatched,
     } = plan_editing::review(&state.store, &caller.actor, id).await?;
     let units = units.into_iter().map(|u| (u.id, u.name)).collect();
-    let rows = tasks
+    let rows: Vec<ReviewTask> = tasks
         .iter()
         .map(|t| ReviewTask {
             id: t.id,
+            section_id: t.section_id,
+            no_lead: t.lead_unit_ids().is_empty(),
             number: t.number,
             heading: t.heading.clone(),
             objective: t.objective.clone().unwrap_or_default(),
@@ -256,17 +287,44 @@ pub(super) async fn review_page(
                 .collect(),
         })
         .collect();
-    Ok(render(&ReviewPage {
+    let unmatched = unmatched
+        .into_iter()
+        .map(|(name, proposal)| UnmatchedLine {
+            written_name: name.written_name,
+            tasks: name.tasks,
+            suggestion: match proposal {
+                Proposal::Resembles(unit) => Some(unit),
+                Proposal::Collective | Proposal::New => None,
+            },
+            collective: proposal == Proposal::Collective,
+        })
+        .collect();
+    Ok(ReviewPage {
         layout: Layout::of(
-            &caller,
+            caller,
             vec![home_crumb(), ("".into(), format!("审核：{}", plan.title))],
         ),
         warnings: plan.warnings.clone(),
         source: marked_source(&source_text, &tasks),
         unmatched,
         units,
+        sections: sections
+            .into_iter()
+            .map(|s| {
+                (
+                    s.id,
+                    format!(
+                        "{}、{}",
+                        luoshi_plandoc::numerals::to_chinese(s.number as u32),
+                        s.title
+                    ),
+                )
+            })
+            .collect(),
+        without_lead: rows.iter().filter(|t| t.no_lead).count(),
         tasks: rows,
-        error: query.error,
+        error,
+        year_warning: plan_editing::year_mismatch(&plan, state.today()),
         cycles: vec![
             ("monthly", "每月"),
             ("quarterly", "每季度"),
@@ -277,60 +335,29 @@ pub(super) async fn review_page(
             .map(|d| d.to_string())
             .unwrap_or_default(),
         plan,
-    }))
+    })
 }
 
-fn back_to_review(plan: i64, error: Option<String>) -> Response {
-    let target = match error {
-        Some(message) => format!(
-            "/plans/{plan}/review?error={}",
-            crate::uploads::percent_encode(&message)
-        ),
-        None => format!("/plans/{plan}/review"),
-    };
-    Redirect::to(&target).into_response()
-}
-
-/// Back to the review after an edit: the reason shown on the page when the edit was
-/// refused, while a caller without the right gets the error page.
-fn outcome<T>(plan: i64, result: Result<T, AppError>) -> PageResult {
+/// After a review edit: back to the review (a fresh page, so a reload repeats nothing), or,
+/// refused, the review again with the reason (422); a caller without the right gets the
+/// error page.
+pub(super) async fn outcome<T>(
+    state: &AppState,
+    caller: &Caller,
+    plan: i64,
+    result: Result<T, AppError>,
+) -> PageResult {
     match result {
-        Ok(_) => Ok(back_to_review(plan, None)),
+        Ok(_) => Ok(Redirect::to(&format!("/plans/{plan}/review")).into_response()),
         Err(error @ (AppError::Forbidden | AppError::NotFound(_))) => Err(error.into()),
-        Err(error) => Ok(back_to_review(plan, Some(ApiError::from(error).message))),
+        Err(error) => refused(state, caller, plan, reason_for_people(error)).await,
     }
 }
 
-#[derive(Deserialize)]
-pub(super) struct UnitForm {
-    csrf_token: String,
-    written_name: String,
-    unit_id: String,
-}
-
-pub(super) async fn review_unit(
-    State(state): State<AppState>,
-    Viewer(caller): Viewer,
-    Path(id): Path<i64>,
-    Form(form): Form<UnitForm>,
-) -> PageResult {
-    caller.check_form_token(&form.csrf_token)?;
-    let choice = match form.unit_id.parse::<i64>() {
-        Ok(unit) => UnitChoice::Existing(unit),
-        Err(_) => UnitChoice::New {
-            kind: luoshi_store::UnitKind::Department,
-        },
-    };
-    let result = plan_editing::map_unit(
-        &state.store,
-        &caller.actor,
-        &caller.audit,
-        id,
-        &form.written_name,
-        choice,
-    )
-    .await;
-    outcome(id, result)
+/// The review again with why the change was refused (422).
+async fn refused(state: &AppState, caller: &Caller, plan: i64, message: String) -> PageResult {
+    let page = review_view(state, caller, plan, Some(message)).await?;
+    Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)).into_response())
 }
 
 #[derive(Deserialize)]
@@ -409,7 +436,7 @@ pub(super) async fn review_task(
             message: format!("不支持的操作“{other}”"),
         }),
     };
-    outcome(id, result)
+    outcome(&state, &caller, id, result).await
 }
 
 pub(super) async fn review_target(
@@ -420,10 +447,13 @@ pub(super) async fn review_target(
 ) -> PageResult {
     caller.check_form_token(&form.csrf_token)?;
     let Ok(value) = form.annual_value.trim().parse::<f64>() else {
-        return Ok(back_to_review(
+        return refused(
+            &state,
+            &caller,
             id,
-            Some(format!("目标值“{}”不是数字", form.annual_value)),
-        ));
+            format!("目标值“{}”不是数字", form.annual_value),
+        )
+        .await;
     };
     let text = |t: &str| Some(t.trim().to_string()).filter(|t| !t.is_empty());
     let input = luoshi_store::TargetInput {
@@ -435,27 +465,37 @@ pub(super) async fn review_target(
     let result =
         plan_editing::update_target(&state.store, &caller.actor, &caller.audit, target, &input)
             .await;
-    outcome(id, result)
+    outcome(&state, &caller, id, result).await
+}
+
+#[derive(Deserialize)]
+pub(super) struct PublishForm {
+    csrf_token: String,
+    /// Ticked to publish a plan of another year.
+    #[serde(default)]
+    confirm_year: Option<String>,
 }
 
 pub(super) async fn review_publish(
     State(state): State<AppState>,
     Viewer(caller): Viewer,
     Path(id): Path<i64>,
-    Form(form): Form<TokenForm>,
+    Form(form): Form<PublishForm>,
 ) -> PageResult {
     caller.check_form_token(&form.csrf_token)?;
+    let confirmed = form.confirm_year.is_some();
     match plan_editing::publish(
         &state.store,
         &caller.actor,
         &caller.audit,
         id,
         state.today(),
+        confirmed,
     )
     .await
     {
         Ok(plan) => Ok(Redirect::to(&format!("/?plan={}", plan.id)).into_response()),
-        Err(error) => outcome::<()>(id, Err(error)),
+        Err(error) => outcome::<()>(&state, &caller, id, Err(error)).await,
     }
 }
 
@@ -477,17 +517,23 @@ pub(super) async fn review_settings(
     caller.check_form_token(&form.csrf_token)?;
     let cycle = match Cycle::parse(&form.cycle) {
         Ok(cycle) => cycle,
-        Err(error) => return Ok(back_to_review(id, Some(error.to_string()))),
+        Err(error) => return refused(&state, &caller, id, error.to_string()).await,
     };
     let Ok(due_day) = form.due_day.trim().parse::<i64>() else {
-        return Ok(back_to_review(
-            id,
-            Some(format!("报送日“{}”不是数字", form.due_day)),
-        ));
+        let message = format!("报送日“{}”不是数字", form.due_day);
+        return refused(&state, &caller, id, message).await;
     };
     let reporting_start = match DateEdit::parse("reporting_start", &form.reporting_start) {
         Ok(edit) => edit.date(),
-        Err(error) => return Ok(back_to_review(id, Some(error.to_string()))),
+        Err(error) => {
+            return refused(
+                &state,
+                &caller,
+                id,
+                ApiError::from(error).for_people().to_string(),
+            )
+            .await;
+        }
     };
     let patch = luoshi_store::PlanPatch {
         cycle: Some(cycle),
@@ -497,5 +543,5 @@ pub(super) async fn review_settings(
     };
     let result =
         plan_editing::update_plan(&state.store, &caller.actor, &caller.audit, id, &patch).await;
-    outcome(id, result)
+    outcome(&state, &caller, id, result).await
 }

@@ -7,5 +7,6 @@ mod forms;
 mod page_authz;
 mod pages;
 mod queues;
+mod review;
 mod support;
 mod workflow;

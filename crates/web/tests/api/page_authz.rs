@@ -138,6 +138,13 @@ fn cases(f: &Fixture) -> Vec<(&'static str, &'static str, String, Ask, &'static 
         ),
         (
             "post",
+            "/plans/{id}/review/assign",
+            p("/plans/{draft}/review/assign"),
+            Form(vec![("scope", s("without_lead")), ("lead", basic.clone())]),
+            "UOOFFFFF",
+        ),
+        (
+            "post",
             "/plans/{id}/review/targets/{target}",
             p("/plans/{plan}/review/targets/{target}"),
             Form(vec![
