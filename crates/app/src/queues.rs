@@ -96,20 +96,38 @@ async fn pending(store: &Store, actor: &Actor, today: NaiveDate) -> Result<Pendi
             ) else {
                 continue;
             };
-            let permission = permission_for(actor, decision, &report, scope, head_review);
+            let permission = permission_for(actor, decision, report.state, scope, head_review);
             if decide(actor, permission).allowed() {
                 decisions.push((report, decision));
             }
         }
     }
     decisions.sort_by_key(|(report, _)| (report.submitted_at, report.id));
+    let answers = open_notices_to_answer(store, actor, &scopes).await?;
+    let mut plans = HashMap::new();
+    let contributions = contributions_owed(store, actor, today, &scopes, &mut plans).await?;
+    Ok(Pending {
+        decisions,
+        answers,
+        contributions,
+        scopes,
+        plans,
+    })
+}
+
+/// The open notices addressed to the caller's units that it may answer.
+async fn open_notices_to_answer(
+    store: &Store,
+    actor: &Actor,
+    scopes: &HashMap<i64, TaskScopeFacts>,
+) -> Result<Vec<Notice>> {
     let filter = NoticeFilter {
         organization_id: actor.organization_id,
         state: Some(NoticeState::Open),
         unit_ids: Some(actor.units.clone()),
         ..Default::default()
     };
-    let answers = store
+    Ok(store
         .notices(&filter, Paging::all())
         .await?
         .items
@@ -123,16 +141,7 @@ async fn pending(store: &Store, actor: &Actor, today: NaiveDate) -> Result<Pendi
                 decide(actor, action).allowed()
             })
         })
-        .collect();
-    let mut plans = HashMap::new();
-    let contributions = contributions_owed(store, actor, today, &scopes, &mut plans).await?;
-    Ok(Pending {
-        decisions,
-        answers,
-        contributions,
-        scopes,
-        plans,
-    })
+        .collect())
 }
 
 /// The (task, period, due date) a co-unit of the caller's still owes its part for: periods
@@ -188,13 +197,31 @@ async fn contributions_owed(
     Ok(owed)
 }
 
-/// The counts alone: no task is loaded.
+/// The counts alone, for every page's header: the waiting reports are counted by task and
+/// decided per task, none is loaded.
 pub async fn counts(store: &Store, actor: &Actor, today: NaiveDate) -> Result<WorkCounts> {
-    let pending = pending(store, actor, today).await?;
+    let organization = store.organization(actor.organization_id).await?;
+    let head_review = organization.head_review;
+    let scopes = store.published_task_scopes(actor.organization_id).await?;
+    let mut decisions = 0;
+    for (task, state, count) in store.waiting_report_counts(actor.organization_id).await? {
+        let (Some(decision), Some(scope)) = (state.awaits(head_review), scopes.get(&task)) else {
+            continue;
+        };
+        let permission = permission_for(actor, decision, state, scope, head_review);
+        if decide(actor, permission).allowed() {
+            decisions += count as usize;
+        }
+    }
+    let answers = open_notices_to_answer(store, actor, &scopes).await?.len();
+    let mut plans = HashMap::new();
+    let contributions = contributions_owed(store, actor, today, &scopes, &mut plans)
+        .await?
+        .len();
     Ok(WorkCounts {
-        decisions: pending.decisions.len(),
-        answers: pending.answers.len(),
-        contributions: pending.contributions.len(),
+        decisions,
+        answers,
+        contributions,
     })
 }
 

@@ -27,14 +27,14 @@ pub async fn readable(store: &Store, actor: &Actor, id: i64) -> Result<(Report, 
 pub(crate) fn permission_for<'a>(
     actor: &Actor,
     action: ReportAction,
-    report: &Report,
+    state: ReportState,
     scope: &'a TaskScopeFacts,
     head_review: bool,
 ) -> Action<'a> {
     let scope = scope_of(scope);
     let head_returning = action == ReportAction::Return
         && head_review
-        && report.state == ReportState::Submitted
+        && state == ReportState::Submitted
         && decide(actor, Action::ApproveReport(scope)).allowed();
     match action {
         ReportAction::Submit | ReportAction::Edit => Action::WriteReport(scope),
@@ -55,7 +55,13 @@ pub async fn transition(
 ) -> Result<Report> {
     let (report, scope) = readable(store, actor, id).await?;
     let organization = store.organization(actor.organization_id).await?;
-    let permission = permission_for(actor, action, &report, &scope, organization.head_review);
+    let permission = permission_for(
+        actor,
+        action,
+        report.state,
+        &scope,
+        organization.head_review,
+    );
     check(decide(actor, permission), "报送")?;
     Ok(store
         .transition_report(audit, id, action, reason, organization.head_review)

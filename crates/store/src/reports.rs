@@ -472,6 +472,31 @@ impl Store {
         Ok(report)
     }
 
+    /// How many reports of the organization's published plans wait for a decision
+    /// (submitted or approved), by task and state: what the queues' counts are decided
+    /// from without loading a report.
+    pub async fn waiting_report_counts(
+        &self,
+        organization_id: i64,
+    ) -> Result<Vec<(i64, ReportState, i64)>> {
+        let rows: Vec<(i64, String, i64)> = sqlx::query_as(
+            "SELECT r.task_id, r.state, COUNT(*) FROM reports r JOIN tasks t ON t.id = r.task_id \
+             JOIN plans p ON p.id = t.plan_id \
+             WHERE p.organization_id = $1 AND p.status = 'published' \
+             AND r.state IN ('submitted', 'approved') GROUP BY r.task_id, r.state",
+        )
+        .bind(organization_id)
+        .fetch_all(&self.read)
+        .await?;
+        rows.into_iter()
+            .map(|(task, state, count)| {
+                let state = ReportState::parse(&state)
+                    .map_err(|e| StoreError::Corrupt(format!("report of task {task}: {e}")))?;
+                Ok((task, state, count))
+            })
+            .collect()
+    }
+
     pub async fn reports(&self, filter: &ReportFilter, paging: Paging) -> Result<Page<Report>> {
         let mut sql = Sql::new(" FROM reports WHERE 1 = 1");
         sql.push(

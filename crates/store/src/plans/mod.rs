@@ -533,14 +533,19 @@ impl Store {
         .bind(organization_id)
         .fetch_all(&self.read)
         .await?;
+        let mut by_task: HashMap<i64, Vec<(&str, i64)>> = HashMap::new();
+        for (task, role, unit) in &units {
+            by_task
+                .entry(*task)
+                .or_default()
+                .push((role.as_str(), *unit));
+        }
         Ok(tasks
             .into_iter()
             .map(|(task_id, plan_id)| {
-                let own = units
-                    .iter()
-                    .filter(|(task, _, _)| *task == task_id)
-                    .map(|(_, role, unit)| (role.as_str(), *unit));
-                let facts = scope_facts(task_id, plan_id, organization_id, true, own);
+                let own = by_task.get(&task_id).map(Vec::as_slice).unwrap_or(&[]);
+                let facts =
+                    scope_facts(task_id, plan_id, organization_id, true, own.iter().copied());
                 (task_id, facts)
             })
             .collect())

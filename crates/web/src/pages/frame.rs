@@ -83,6 +83,9 @@ pub struct Layout {
     pub assets: &'static AssetUrls,
     /// How many reports and notices wait for the signed-in person (0 shows no badge).
     pub waiting: usize,
+    /// An error page, which cannot tell whether someone is signed in: it offers the way
+    /// home rather than a 登录 link that would mislead whoever is.
+    pub error_page: bool,
 }
 
 impl Layout {
@@ -93,6 +96,7 @@ impl Layout {
             csrf: String::new(),
             assets: &ASSETS,
             waiting: 0,
+            error_page: false,
             crumbs: crumbs
                 .iter()
                 .map(|(h, l)| (h.to_string(), l.to_string()))
@@ -107,6 +111,7 @@ impl Layout {
             csrf: caller.form_token().to_string(),
             crumbs,
             assets: &ASSETS,
+            error_page: false,
             waiting: caller.work.map_or(0, WorkCounts::total),
         }
     }
@@ -207,7 +212,10 @@ impl IntoResponse for PageError {
                     _ => "操作未完成",
                 };
                 let page = ErrorPage {
-                    layout: Layout::anonymous(&[("/", "首页")]),
+                    layout: Layout {
+                        error_page: true,
+                        ..Layout::anonymous(&[("/", "首页")])
+                    },
                     heading: heading.into(),
                     message: error.for_people().to_string(),
                 };

@@ -67,6 +67,7 @@ pub(super) async fn public_period(
             csrf: String::new(),
             assets: asset_urls(),
             waiting: 0,
+            error_page: false,
             crumbs: vec![
                 (index, plan.title.clone()),
                 ("".into(), period.period_label.clone()),

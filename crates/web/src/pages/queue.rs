@@ -55,9 +55,14 @@ pub(super) struct ContributionLine {
     pub(super) late: bool,
 }
 
+/// How many entries of one queue a home page lists (the oldest first); the heading counts all.
+const SHOWN: usize = 50;
+
 /// The queues of a home page and what the last action did.
 pub(super) struct QueueView {
     pub(super) decisions: Vec<DecisionLine>,
+    /// All reports waiting, of which the first [`SHOWN`] are listed.
+    pub(super) decisions_total: usize,
     pub(super) answers: Vec<AnswerLine>,
     pub(super) contributions: Vec<ContributionLine>,
     /// 待采纳 for supervisors, 待审核 for unit heads.
@@ -172,7 +177,13 @@ pub(super) async fn queue_view(
 ) -> Result<QueueView, PageError> {
     let today = state.today();
     let work = queues::work(&state.store, &caller.actor, today).await?;
-    let decisions: Vec<DecisionLine> = work.decisions.into_iter().map(decision_line).collect();
+    let decisions_total = work.decisions.len();
+    let decisions: Vec<DecisionLine> = work
+        .decisions
+        .into_iter()
+        .take(SHOWN)
+        .map(decision_line)
+        .collect();
     let heading = if decisions.iter().any(|d| d.approve) {
         "待审核的报送"
     } else {
@@ -180,6 +191,7 @@ pub(super) async fn queue_view(
     };
     Ok(QueueView {
         decisions,
+        decisions_total,
         answers: work
             .answers
             .into_iter()

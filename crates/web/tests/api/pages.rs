@@ -152,7 +152,17 @@ async fn the_board_the_unit_home_and_the_report_form_work_without_javascript() {
     let other = detail["tasks"][2]["id"].as_i64().unwrap();
     let (status, body) = reporter.get(&format!("/tasks/{other}")).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
-    assert_eq!(texts(&html(&body), "h1"), vec!["页面不存在"]);
+    let missing = html(&body);
+    assert_eq!(texts(&missing, "h1"), vec!["页面不存在"]);
+    assert!(
+        texts(&missing, "header a[href='/login']").is_empty(),
+        "a signed-in person is not offered 登录 on an error page"
+    );
+    assert_eq!(
+        texts(&missing, "header a[href='/']").len(),
+        2,
+        "the brand and 返回首页"
+    );
     let (status, _) = reporter.get(&format!("/tasks/{other}/report")).await;
     assert_eq!(
         status,
