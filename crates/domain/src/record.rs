@@ -184,6 +184,12 @@ pub struct Target {
 }
 
 impl Target {
+    /// Whether its figure is the year's running total (累计: 所, 名, 期) rather than the
+    /// level reached (a rate in %, which is reported as it stands).
+    pub fn is_running_total(&self) -> bool {
+        !(self.unit.contains('%') || self.unit.contains('％'))
+    }
+
     /// The path its figure should follow through the year (序时进度); `None` without an
     /// annual value to aim at.
     pub fn progress_path(&self) -> Option<Trajectory> {

@@ -93,11 +93,12 @@ impl Done {
         }
     }
 
+    /// The confirmation of a decision taken in the queue (approve, accept or return).
     pub(super) fn of(action: ReportAction) -> Done {
         match action {
             ReportAction::Approve => Done::Approved,
             ReportAction::Return => Done::Returned,
-            _ => Done::Accepted,
+            ReportAction::Accept | ReportAction::Submit | ReportAction::Edit => Done::Accepted,
         }
     }
 

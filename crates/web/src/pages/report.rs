@@ -139,12 +139,12 @@ pub(super) fn report_periods(
     )
 }
 
-/// Counts run up through the year (累计); rates and levels are as they stand.
-fn hint_for(unit: &str) -> &'static str {
-    if unit.contains('%') || unit.contains('％') {
-        "填写本期末达到的水平"
-    } else {
+/// What to write for a target's figure: the running total, or the level reached.
+fn hint_for(target: &luoshi_store::Target) -> &'static str {
+    if target.is_running_total() {
         "填写年初至本期末的累计数"
+    } else {
+        "填写本期末达到的水平"
     }
 }
 
@@ -219,7 +219,7 @@ async fn report_form(
                     .unwrap_or_default(),
                 previous,
                 expected,
-                hint: hint_for(&t.unit),
+                hint: hint_for(t),
                 error: message_for(&format!("actual_{}", t.id)),
             }
         })

@@ -10,6 +10,29 @@ use tower::ServiceExt;
 use crate::pages::{attr, browser_login, html, multipart_form, texts};
 use crate::support::*;
 
+/// The June report form as a browser sends it.
+fn june_form<'a>(
+    token: &'a str,
+    status: &'a str,
+    narrative: &'a str,
+    actuals: &[(&'a str, &'a str)],
+    action: &'a str,
+) -> Vec<(&'a str, &'a str)> {
+    let mut fields = vec![
+        ("csrf_token", token),
+        ("period", "2026-06"),
+        ("status", status),
+        ("narrative", narrative),
+    ];
+    fields.extend_from_slice(actuals);
+    fields.push(("action", action));
+    fields
+}
+
+fn input_value(page: &scraper::Html, name: &str) -> Option<String> {
+    attr(page, &format!("input[name={name}]"), "value")
+}
+
 #[tokio::test]
 async fn a_refused_report_keeps_every_field_and_says_why_beside_it() {
     let Published {
@@ -61,15 +84,13 @@ async fn a_refused_report_keeps_every_field_and_says_why_beside_it() {
     let kindergartens_field = format!("actual_{kindergartens}");
     let enrolment_field = format!("actual_{enrolment}");
 
-    let vague = [
-        ("csrf_token", token.as_str()),
-        ("period", "2026-06"),
-        ("status", "lagging"),
-        ("narrative", "新建幼儿园主体完工，部分待验收"),
-        (kindergartens_field.as_str(), "约84"),
-        (enrolment_field.as_str(), "91.5"),
-        ("action", "submit"),
-    ];
+    let vague = june_form(
+        &token,
+        "lagging",
+        "新建幼儿园主体完工，部分待验收",
+        &[(&kindergartens_field, "约84"), (&enrolment_field, "91.5")],
+        "submit",
+    );
     let (status, body) = multipart_form(&mut reporter, &form_path, &vague, None).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     let page = html(&body);
@@ -78,16 +99,11 @@ async fn a_refused_report_keeps_every_field_and_says_why_beside_it() {
         vec!["新建幼儿园主体完工，部分待验收"]
     );
     assert_eq!(
-        attr(
-            &page,
-            &format!("input[name={kindergartens_field}]"),
-            "value"
-        )
-        .as_deref(),
+        input_value(&page, &kindergartens_field).as_deref(),
         Some("约84")
     );
     assert_eq!(
-        attr(&page, &format!("input[name={enrolment_field}]"), "value").as_deref(),
+        input_value(&page, &enrolment_field).as_deref(),
         Some("91.5")
     );
     assert_eq!(
@@ -101,14 +117,13 @@ async fn a_refused_report_keeps_every_field_and_says_why_beside_it() {
         "said beside the field, not above"
     );
 
-    let blank = [
-        ("csrf_token", token.as_str()),
-        ("period", "2026-06"),
-        ("status", "in_progress"),
-        ("narrative", "   "),
-        (kindergartens_field.as_str(), "6"),
-        ("action", "submit"),
-    ];
+    let blank = june_form(
+        &token,
+        "in_progress",
+        "   ",
+        &[(&kindergartens_field, "6")],
+        "submit",
+    );
     let (status, body) = multipart_form(&mut reporter, &form_path, &blank, None).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     let page = html(&body);
@@ -117,12 +132,7 @@ async fn a_refused_report_keeps_every_field_and_says_why_beside_it() {
         vec!["提交前请填写进展情况"]
     );
     assert_eq!(
-        attr(
-            &page,
-            &format!("input[name={kindergartens_field}]"),
-            "value"
-        )
-        .as_deref(),
+        input_value(&page, &kindergartens_field).as_deref(),
         Some("6")
     );
     let (_, june) = unit_api
@@ -137,14 +147,13 @@ async fn a_refused_report_keeps_every_field_and_says_why_beside_it() {
         "nothing blank went to review: {june}"
     );
 
-    let draft = [
-        ("csrf_token", token.as_str()),
-        ("period", "2026-06"),
-        ("status", "in_progress"),
-        ("narrative", "已开工6所"),
-        (kindergartens_field.as_str(), "6"),
-        ("action", "draft"),
-    ];
+    let draft = june_form(
+        &token,
+        "in_progress",
+        "已开工6所",
+        &[(&kindergartens_field, "6")],
+        "draft",
+    );
     let (status, _) = multipart_form(&mut reporter, &form_path, &draft, None).await;
     let confirmed = format!("/tasks/{task}?done=saved");
     assert_eq!(
