@@ -25,6 +25,14 @@ pub enum AppError {
     /// An uploaded file that cannot be read; the message names the file and the reason.
     #[error("{0}")]
     Unreadable(String),
+    /// Lines of a batch of reports that cannot be saved, each with its field and reason;
+    /// nothing of the batch was written.
+    #[error("{}", entries_message(.0))]
+    Entries(Vec<crate::report_batch::EntryProblem>),
+    /// Rows of an uploaded sheet that cannot be saved, each told as 第 N 行：…; nothing of
+    /// the sheet was written.
+    #[error("{}", .0.join("；"))]
+    Rows(Vec<String>),
     /// The first run is over: someone already exists.
     #[error("系统已初始化，请直接登录")]
     AlreadySetUp,
@@ -61,6 +69,10 @@ impl From<OfficeError> for AppError {
             other => AppError::Office(other),
         }
     }
+}
+
+fn entries_message(problems: &[crate::report_batch::EntryProblem]) -> String {
+    format!("有 {} 处需要修改，均未保存", problems.len())
 }
 
 pub type Result<T, E = AppError> = std::result::Result<T, E>;

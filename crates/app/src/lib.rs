@@ -14,6 +14,8 @@
 //!   sorted, a unit's own tasks, the dashboard, the public period.
 //! - [`reports`]: the report workflow: writing, evidence, co-units' contributions, and who
 //!   may submit, approve, accept or return.
+//! - [`report_batch`]: reports written together, checked first and saved all or none: a
+//!   unit's whole period on one page or one sheet, one task's overdue periods.
 //! - [`notices`]: supervision notices and comments on tasks.
 //! - [`queues`]: the work waiting for the caller (reports to approve or accept, notices to
 //!   answer) and its counts.
@@ -33,6 +35,7 @@ pub mod plan_files;
 pub mod plans;
 pub mod public;
 pub mod queues;
+pub mod report_batch;
 pub mod reports;
 pub mod session;
 pub mod tasks;

@@ -38,7 +38,7 @@ const FIELDS: [(&str, &[&str]); 10] = [
     ("deadline", &["完成时限", "时间节点", "完成时间"]),
 ];
 
-fn text(cell: Option<&Data>) -> String {
+pub(crate) fn text(cell: Option<&Data>) -> String {
     match cell {
         Some(Data::String(s)) => s.trim().to_string(),
         Some(Data::Float(f)) => luoshi_domain::light::trim_number(*f),

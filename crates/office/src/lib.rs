@@ -7,6 +7,7 @@
 
 pub mod docx;
 pub mod import;
+pub mod period_sheet;
 pub mod workbook;
 pub mod xlsx;
 

@@ -25,14 +25,14 @@ pub const DECOMPOSITION_COLUMNS: [&str; 11] = [
 
 const FONT: &str = "仿宋_GB2312";
 
-struct Formats {
-    title: Format,
-    header: Format,
-    cell: Format,
-    center: Format,
+pub(crate) struct Formats {
+    pub title: Format,
+    pub header: Format,
+    pub cell: Format,
+    pub center: Format,
 }
 
-fn formats() -> Formats {
+pub(crate) fn formats() -> Formats {
     let base = Format::new()
         .set_font_name(FONT)
         .set_font_size(11)
@@ -57,7 +57,7 @@ fn formats() -> Formats {
 }
 
 /// Title, header, widths, freeze, print setup; returns the first data row.
-fn prepare(
+pub(crate) fn prepare(
     sheet: &mut Worksheet,
     f: &Formats,
     title: &str,
@@ -82,7 +82,7 @@ fn prepare(
 
 /// Row height (points) that shows every wrapped line: Excel and LibreOffice do not grow rows
 /// written by a program, and Chinese text is two width units a character.
-fn fitted_height(cells: &[(u16, String)], widths: &[f64]) -> f64 {
+pub(crate) fn fitted_height(cells: &[(u16, String)], widths: &[f64]) -> f64 {
     let lines = cells
         .iter()
         .map(|(col, text)| {

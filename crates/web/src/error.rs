@@ -254,6 +254,17 @@ impl From<AppError> for ApiError {
             AppError::Locked { .. } => ApiError::new(ErrorCode::AccountLocked, error.to_string()),
             AppError::RateLimited => ApiError::new(ErrorCode::RateLimited, error.to_string()),
             AppError::WrongPassword => ApiError::new(ErrorCode::WrongPassword, error.to_string()),
+            AppError::Entries(ref problems) => {
+                let details: Vec<String> = problems
+                    .iter()
+                    .map(|p| format!("任务 {} {}：{}", p.task_id, p.period, p.message))
+                    .collect();
+                ApiError::new(
+                    ErrorCode::InvalidField,
+                    format!("{}：{}", error, details.join("；")),
+                )
+            }
+            AppError::Rows(rows) => ApiError::new(ErrorCode::InvalidField, rows.join("；")),
             AppError::Rule(error) => error.into(),
             AppError::Store(error) => error.into(),
             AppError::Office(other) => ApiError::internal(&other, "文件生成失败，请稍后再试"),

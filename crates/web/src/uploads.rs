@@ -193,3 +193,8 @@ pub fn percent_encode(name: &str) -> String {
         })
         .collect()
 }
+
+/// The Content-Disposition of a download named `file_name` (any script, percent-encoded).
+pub fn attachment_disposition(file_name: &str) -> String {
+    format!("attachment; filename*=UTF-8''{}", percent_encode(file_name))
+}

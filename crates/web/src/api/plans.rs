@@ -130,10 +130,7 @@ pub async fn export(
     };
     let file =
         luoshi_app::files::export(&state.store, &caller.actor, &request, state.today()).await?;
-    let disposition = format!(
-        "attachment; filename*=UTF-8''{}",
-        uploads::percent_encode(&file.file_name)
-    );
+    let disposition = uploads::attachment_disposition(&file.file_name);
     Ok((
         [
             (

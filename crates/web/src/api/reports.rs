@@ -205,10 +205,7 @@ pub async fn download(
 ) -> ApiResult<Response> {
     let attachment = reports::attachment(&state.store, &caller.actor, id).await?;
     let bytes = uploads::read_file(&state.config.data_dir, &attachment.stored_name).await?;
-    let disposition = format!(
-        "attachment; filename*=UTF-8''{}",
-        uploads::percent_encode(&attachment.file_name)
-    );
+    let disposition = uploads::attachment_disposition(&attachment.file_name);
     Ok((
         [
             (header::CONTENT_TYPE, attachment.content_type.clone()),

@@ -7,6 +7,7 @@
 //! account that must change its password to the password page.
 
 mod admin;
+mod batch;
 mod board;
 mod frame;
 mod my_tasks;
@@ -75,6 +76,12 @@ pages! {
     get "/tasks/{id}" => task::task_page,
     get "/tasks/{id}/report" => report::report_page,
     post "/tasks/{id}/report" => report::report_submit,
+    get "/tasks/{id}/overdue" => batch::overdue_page,
+    post "/tasks/{id}/overdue" => batch::overdue_submit,
+    get "/plans/{id}/periods/{period}" => batch::period_page,
+    post "/plans/{id}/periods/{period}" => batch::period_submit,
+    get "/plans/{id}/periods/{period}/sheet.xlsx" => batch::sheet_download,
+    post "/plans/{id}/periods/{period}/sheet" => batch::sheet_upload,
     post "/reports/{id}/review" => report::review_submit,
     post "/reports/{id}/approve" => report::approve_submit,
     post "/tasks/{id}/notices" => notices::notice_issue,

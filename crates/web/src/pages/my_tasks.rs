@@ -25,6 +25,16 @@ struct OwedLine {
     overdue: bool,
     /// What is already written for the period: 草稿 / 已退回, or 未填报.
     written: &'static str,
+    /// Overdue periods of the task: two or more are caught up in one form.
+    overdue_periods: usize,
+}
+
+/// A period the unit owes several reports for, filled on one page (集中填报).
+struct PeriodLink {
+    plan_id: i64,
+    period: String,
+    period_label: String,
+    tasks: usize,
 }
 
 /// A report sent back to the caller's unit, with the supervisor's reason.
@@ -41,6 +51,7 @@ struct ReturnedLine {
 struct MyTasksPage {
     layout: Layout,
     owed: Vec<OwedLine>,
+    periods: Vec<PeriodLink>,
     returned: Vec<ReturnedLine>,
     notices: Vec<NoticeLine>,
     tasks: Vec<TaskRow>,
@@ -70,20 +81,45 @@ pub(super) async fn my_tasks(state: &AppState, caller: &Caller, queue: QueueView
             .map(|p| p.label_zh())
             .unwrap_or_else(|| period.to_string())
     };
-    let owed = work
+    let overdue_of = |task_id: i64| {
+        work.owed
+            .iter()
+            .filter(|o| o.report.task_id == task_id && o.report.overdue)
+            .count()
+    };
+    let mut periods: Vec<PeriodLink> = Vec::new();
+    for owed in &work.owed {
+        let Some(task) = tasks.get(&owed.report.task_id) else {
+            continue;
+        };
+        match periods
+            .iter_mut()
+            .find(|p| p.plan_id == task.plan_id && p.period == owed.report.period)
+        {
+            Some(link) => link.tasks += 1,
+            None => periods.push(PeriodLink {
+                plan_id: task.plan_id,
+                period: owed.report.period.clone(),
+                period_label: owed.report.period_label.clone(),
+                tasks: 1,
+            }),
+        }
+    }
+    let owed: Vec<OwedLine> = work
         .owed
-        .into_iter()
+        .iter()
         .filter_map(|owed| {
-            let o = owed.report;
+            let o = &owed.report;
             let task = tasks.get(&o.task_id)?;
             Some(OwedLine {
                 task_id: o.task_id,
                 task: task_title(task),
-                period: o.period,
-                period_label: o.period_label,
+                period: o.period.clone(),
+                period_label: o.period_label.clone(),
                 due: o.due,
                 overdue: o.overdue,
                 written: owed.written.map_or("未填报", ReportState::zh),
+                overdue_periods: overdue_of(o.task_id),
             })
         })
         .collect();
@@ -105,6 +141,7 @@ pub(super) async fn my_tasks(state: &AppState, caller: &Caller, queue: QueueView
     Ok(render(&MyTasksPage {
         layout: Layout::of(caller, vec![home_crumb()]),
         owed,
+        periods,
         returned,
         notices,
         tasks: rows,

@@ -10,10 +10,10 @@ use axum::response::{IntoResponse, Redirect};
 use chrono::Datelike;
 use luoshi_app::reports;
 use luoshi_domain::light::trim_number;
-use luoshi_domain::period::Period;
+use luoshi_domain::period::{Cycle, Period};
 use luoshi_domain::policy::TaskAction;
 use luoshi_domain::report::{ProgressStatus, ReportAction, ReportState};
-use luoshi_store::{ActualInput, Paging, Plan, ReportInput};
+use luoshi_store::{ActualInput, Paging, Plan, Report, ReportInput};
 use serde::Deserialize;
 
 use crate::AppState;
@@ -28,20 +28,22 @@ use super::rows::user_names;
 use super::task::{ContributionRow, contribution_rows, task_with_light};
 
 /// A target's line in the form: what to fill and what helps to fill it right.
-struct FormTarget {
-    id: i64,
-    indicator: String,
-    unit: String,
-    annual: String,
+pub(super) struct FormTarget {
+    pub(super) id: i64,
+    pub(super) indicator: String,
+    pub(super) unit: String,
+    pub(super) annual: String,
+    /// The input's name in the form.
+    pub(super) name: String,
     /// As typed (after a refusal) or as saved.
-    actual: String,
+    pub(super) actual: String,
     /// The figure last reported for an earlier period: “2026年5月：5所”.
-    previous: Option<String>,
+    pub(super) previous: Option<String>,
     /// Where the figure should be by the period's end (序时进度).
-    expected: Option<String>,
+    pub(super) expected: Option<String>,
     /// Whether to write the year's running total or the level reached.
-    hint: &'static str,
-    error: Option<String>,
+    pub(super) hint: &'static str,
+    pub(super) error: Option<String>,
 }
 
 #[derive(Template)]
@@ -139,12 +141,72 @@ pub(super) fn report_periods(
     )
 }
 
-/// What to write for a target's figure: the running total, or the level reached.
-fn hint_for(target: &luoshi_store::Target) -> &'static str {
-    if target.is_running_total() {
-        "填写年初至本期末的累计数"
-    } else {
-        "填写本期末达到的水平"
+impl FormTarget {
+    /// A target's line for `period` with its hints: the previous figure from `earlier`, the
+    /// 序时进度 at the period's end, and whether to write a running total. The figure itself
+    /// and its error are the caller's.
+    pub(super) fn of(
+        target: &luoshi_store::Target,
+        cycle: Cycle,
+        period: Period,
+        earlier: Option<&Report>,
+    ) -> FormTarget {
+        let previous = earlier.and_then(|r| {
+            let actual = r.actuals.iter().find(|a| a.target_id == target.id)?;
+            let label = Period::parse(cycle, &r.period).ok()?.label_zh();
+            Some(format!(
+                "{label}：{}{}",
+                trim_number(actual.value),
+                target.unit
+            ))
+        });
+        let expected = target.progress_path().map(|path| {
+            let value = path.expected_at_month_end(period.end().month());
+            format!(
+                "{}{}",
+                trim_number((value * 100.0).round() / 100.0),
+                target.unit
+            )
+        });
+        FormTarget {
+            id: target.id,
+            indicator: target.indicator.clone(),
+            unit: target.unit.clone(),
+            annual: target.value_text.clone(),
+            name: format!("actual_{}", target.id),
+            actual: String::new(),
+            previous,
+            expected,
+            hint: if target.is_running_total() {
+                "填写年初至本期末的累计数"
+            } else {
+                "填写本期末达到的水平"
+            },
+            error: None,
+        }
+    }
+}
+
+/// The figure a report holds for a target, as the form shows it.
+pub(super) fn saved_actual(report: Option<&Report>, target_id: i64) -> Option<String> {
+    report?
+        .actuals
+        .iter()
+        .find(|a| a.target_id == target_id)
+        .map(|a| trim_number(a.value))
+}
+
+/// A typed figure read as a number: blank is none, anything else must be a plain number.
+pub(super) fn typed_actual(value: &str) -> Result<Option<f64>, String> {
+    let value = value.trim();
+    if value.is_empty() {
+        return Ok(None);
+    }
+    match value.parse::<f64>() {
+        Ok(number) if number.is_finite() => Ok(Some(number)),
+        _ => Err(format!(
+            "“{value}”不是数字，请只填写数值（如 84 或 92.5），说明写在进展情况里"
+        )),
     }
 }
 
@@ -194,34 +256,14 @@ async fn report_form(
         .task
         .targets
         .iter()
-        .map(|t| {
-            let saved = existing
-                .and_then(|r| r.actuals.iter().find(|a| a.target_id == t.id))
-                .map(|a| trim_number(a.value));
-            let previous = earlier.and_then(|r| {
-                let actual = r.actuals.iter().find(|a| a.target_id == t.id)?;
-                let label = Period::parse(plan.cycle, &r.period).ok()?.label_zh();
-                Some(format!("{label}：{}{}", trim_number(actual.value), t.unit))
-            });
-            let expected = t.progress_path().map(|path| {
-                let value = path.expected_at_month_end(chosen.end().month());
-                format!("{}{}", trim_number((value * 100.0).round() / 100.0), t.unit)
-            });
-            FormTarget {
-                id: t.id,
-                indicator: t.indicator.clone(),
-                unit: t.unit.clone(),
-                annual: t.value_text.clone(),
-                actual: sent
-                    .as_ref()
-                    .and_then(|s| s.actuals.get(&t.id).cloned())
-                    .or(saved)
-                    .unwrap_or_default(),
-                previous,
-                expected,
-                hint: hint_for(t),
-                error: message_for(&format!("actual_{}", t.id)),
-            }
+        .map(|t| FormTarget {
+            actual: sent
+                .as_ref()
+                .and_then(|s| s.actuals.get(&t.id).cloned())
+                .or_else(|| saved_actual(existing, t.id))
+                .unwrap_or_default(),
+            error: message_for(&format!("actual_{}", t.id)),
+            ..FormTarget::of(t, plan.cycle, chosen, earlier)
         })
         .collect();
     let shown_beside = |field: &str| {
@@ -320,21 +362,17 @@ pub(super) async fn report_submit(
     let mut typed: Vec<(&i64, &String)> = sent.actuals.iter().collect();
     typed.sort();
     for (&target, value) in typed {
-        if value.trim().is_empty() {
-            continue;
-        }
-        match value.trim().parse::<f64>() {
-            Ok(number) if number.is_finite() => actuals.push(ActualInput {
+        match typed_actual(value) {
+            Ok(Some(number)) => actuals.push(ActualInput {
                 target_id: target,
                 value: number,
                 note: String::new(),
             }),
-            _ => {
+            Ok(None) => {}
+            Err(message) => {
                 let refusal = Refusal {
                     field: Some(format!("actual_{target}")),
-                    message: format!(
-                        "“{value}”不是数字，请只填写数值（如 84 或 92.5），说明写在进展情况里"
-                    ),
+                    message,
                 };
                 return refused(&state, &caller, id, sent, refusal).await;
             }

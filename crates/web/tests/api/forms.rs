@@ -110,7 +110,7 @@ async fn a_refused_report_keeps_every_field_and_says_why_beside_it() {
         attr(&page, "select[name=status] option[selected]", "value").as_deref(),
         Some("lagging")
     );
-    let beside = texts(&page, &format!("#actual-{kindergartens}-error"));
+    let beside = texts(&page, &format!("#actual_{kindergartens}-error"));
     assert!(beside[0].contains("“约84”不是数字"), "{beside:?}");
     assert!(
         texts(&page, "p[role=alert]").is_empty(),

@@ -3,6 +3,7 @@
 //! on the server named by `LUOSHI_TEST_POSTGRES`).
 
 mod authz;
+mod batch;
 mod forms;
 mod page_authz;
 mod pages;

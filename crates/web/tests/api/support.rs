@@ -106,6 +106,27 @@ impl Client {
         content_type: Option<&str>,
         body: Vec<u8>,
     ) -> (StatusCode, Value) {
+        let (status, bytes) = self.send_raw(method, path, content_type, body).await;
+        let value = serde_json::from_slice(&bytes)
+            .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&bytes).into_owned()));
+        if let Some(csrf) = value.get("csrf_token").and_then(Value::as_str) {
+            self.csrf = Some(csrf.to_string());
+        }
+        (status, value)
+    }
+
+    /// A download's bytes as they came.
+    pub async fn get_bytes(&mut self, path: &str) -> (StatusCode, Vec<u8>) {
+        self.send_raw(Method::GET, path, None, Vec::new()).await
+    }
+
+    async fn send_raw(
+        &mut self,
+        method: Method,
+        path: &str,
+        content_type: Option<&str>,
+        body: Vec<u8>,
+    ) -> (StatusCode, Vec<u8>) {
         let mut request = Request::builder().method(method.clone()).uri(path);
         if let Some(cookie) = &self.cookie {
             request = request.header(header::COOKIE, cookie);
@@ -144,12 +165,7 @@ impl Client {
         let bytes = axum::body::to_bytes(response.into_body(), usize::MAX)
             .await
             .unwrap();
-        let value = serde_json::from_slice(&bytes)
-            .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&bytes).into_owned()));
-        if let Some(csrf) = value.get("csrf_token").and_then(Value::as_str) {
-            self.csrf = Some(csrf.to_string());
-        }
-        (status, value)
+        (status, bytes.to_vec())
     }
 
     pub async fn get(&mut self, path: &str) -> (StatusCode, Value) {

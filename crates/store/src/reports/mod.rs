@@ -16,6 +16,11 @@ use crate::sql::Sql;
 use crate::{
     Actual, Attachment, Audit, Contribution, Page, Paging, Report, Result, Store, StoreError, now,
 };
+use write::{NewReport, author_of, insert_report, move_report, rewrite_report};
+
+mod write;
+
+pub use write::ReportWrite;
 
 #[derive(Clone, Debug, Deserialize, ToSchema)]
 pub struct ActualInput {
@@ -186,6 +191,18 @@ impl Store {
         Ok(())
     }
 
+    /// A period key read for the task's plan: its cycle, within its year.
+    async fn report_period(&self, task_id: i64, key: &str) -> Result<Period> {
+        let (cycle, year) = self.task_cycle(task_id).await?;
+        let period = Period::parse(cycle, key)?;
+        if period.year != year {
+            return Err(
+                DomainError::invalid("period", format!("期次应在计划年度 {year} 年内")).into(),
+            );
+        }
+        Ok(period)
+    }
+
     /// The plan's cycle and year for a task, to read period keys.
     async fn task_cycle(&self, task_id: i64) -> Result<(Cycle, i32)> {
         let row: Option<(String, i64)> = sqlx::query_as(
@@ -209,83 +226,32 @@ impl Store {
         input: &ReportInput,
         submit: bool,
     ) -> Result<Report> {
-        let (cycle, year) = self.task_cycle(task_id).await?;
-        let period = Period::parse(cycle, period)?;
-        if period.year != year {
-            return Err(
-                DomainError::invalid("period", format!("期次应在计划年度 {year} 年内")).into(),
-            );
-        }
-        let author = audit
-            .actor_id
-            .ok_or_else(|| DomainError::invalid("user", "报送须由用户提交"))?;
+        let period = self.report_period(task_id, period).await?;
+        let author = author_of(audit)?;
         if submit {
             check_submittable(input.narrative.as_deref().unwrap_or(""))?;
         }
-        let actuals = input.actuals.clone().unwrap_or_default();
-        self.check_actuals(task_id, &actuals).await?;
-        let at = now();
-        let state = if submit {
-            ReportState::Submitted
-        } else {
-            ReportState::Draft
-        };
-        let status = input.status.unwrap_or(ProgressStatus::InProgress);
-        let narrative = input.narrative.clone().unwrap_or_default();
+        self.check_actuals(task_id, input.actuals.as_deref().unwrap_or_default())
+            .await?;
         let mut tx = self.write.begin().await?;
-        let inserted: std::result::Result<(i64,), sqlx::Error> = sqlx::query_as(
-            "INSERT INTO reports (task_id, period, version, unit_id, state, status, narrative, return_count,
-                 created_by, created_at, updated_at, submitted_at)
-             VALUES ($1, $2, 1, $3, $4, $5, $6, 0, $7, $8, $8, $9) RETURNING id",
+        let inserted = insert_report(
+            &mut tx,
+            NewReport {
+                task_id,
+                period: &period.key(),
+                unit_id,
+                input,
+                submit,
+                author,
+            },
         )
-        .bind(task_id)
-        .bind(period.key())
-        .bind(unit_id)
-        .bind(state.as_str().to_string())
-        .bind(status.as_str().to_string())
-        .bind(narrative.clone())
-        .bind(author)
-        .bind(at)
-        .bind(submit.then_some(at))
-        .fetch_one(&mut *tx)
         .await;
-        let id = match inserted {
-            Ok((id,)) => id,
-            Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
+        let report = match inserted {
+            Err(StoreError::Conflict(_)) => {
                 drop(tx);
                 return Err(self.existing_report_conflict(task_id, &period.key()).await);
             }
-            Err(e) => return Err(e.into()),
-        };
-        write_actuals(&mut tx, id, &actuals, false).await?;
-        let report = Report {
-            id,
-            task_id,
-            period: period.key(),
-            version: 1,
-            unit_id,
-            state,
-            status,
-            narrative,
-            return_reason: None,
-            return_count: 0,
-            created_by: author,
-            created_at: at,
-            updated_at: at,
-            submitted_at: submit.then_some(at),
-            approved_by: None,
-            approved_at: None,
-            reviewed_by: None,
-            reviewed_at: None,
-            actuals: actuals
-                .iter()
-                .map(|a| Actual {
-                    target_id: a.target_id,
-                    value: a.value,
-                    note: a.note.clone(),
-                })
-                .collect(),
-            attachments: Vec::new(),
+            other => other?,
         };
         Change::new(
             if submit {
@@ -294,7 +260,7 @@ impl Store {
                 AuditAction::Create
             },
             AuditEntity::Report,
-            Some(id),
+            Some(report.id),
         )
         .after(&report)
         .commit(tx, audit)
@@ -337,22 +303,7 @@ impl Store {
             self.check_actuals(before.task_id, actuals).await?;
         }
         let mut tx = self.write.begin().await?;
-        let changed = sqlx::query(
-            "UPDATE reports SET status = $1, narrative = $2, updated_at = $3
-             WHERE id = $4 AND state IN ('draft', 'returned')",
-        )
-        .bind(input.status.unwrap_or(before.status).as_str())
-        .bind(input.narrative.clone().unwrap_or(before.narrative.clone()))
-        .bind(now())
-        .bind(id)
-        .execute(&mut *tx)
-        .await?;
-        if changed.rows_affected() == 0 {
-            return Err(StoreError::Conflict("报送状态已变化，请刷新后再试".into()));
-        }
-        if let Some(actuals) = &input.actuals {
-            write_actuals(&mut tx, id, actuals, true).await?;
-        }
+        rewrite_report(&mut tx, &before, input).await?;
         let after = load_report(&mut tx, id).await?;
         Change::new(AuditAction::Update, AuditEntity::Report, Some(id))
             .before(&before)
@@ -381,40 +332,8 @@ impl Store {
         if action == ReportAction::Submit {
             check_submittable(&before.narrative)?;
         }
-        let at = now();
-        let actor = audit.actor_id;
-        let mut sql = Sql::default();
-        sql.push("UPDATE reports SET state = ?", to.as_str());
-        sql.push(", updated_at = ?", at);
-        match action {
-            ReportAction::Submit => {
-                sql.push(", submitted_at = ?", at);
-            }
-            ReportAction::Approve => {
-                sql.push(", approved_at = ?", at);
-                if let Some(actor) = actor {
-                    sql.push(", approved_by = ?", actor);
-                }
-            }
-            ReportAction::Accept | ReportAction::Return => {
-                sql.push(", reviewed_at = ?", at);
-                if let Some(actor) = actor {
-                    sql.push(", reviewed_by = ?", actor);
-                }
-                if let Some(reason) = reason {
-                    sql.push(", return_reason = ?", reason);
-                    sql.raw(", return_count = return_count + 1");
-                }
-            }
-            ReportAction::Edit => {}
-        }
-        sql.push(" WHERE id = ?", id);
-        sql.push(" AND state = ?", from.as_str());
         let mut tx = self.write.begin().await?;
-        let changed = sql.query().execute(&mut *tx).await?;
-        if changed.rows_affected() == 0 {
-            return Err(StoreError::Conflict("报送状态已变化，请刷新后再试".into()));
-        }
+        move_report(&mut tx, &before, action, to, reason, audit.actor_id).await?;
         let after = load_report(&mut tx, id).await?;
         Change::new(action.into(), AuditEntity::Report, Some(id))
             .before(&before)
