@@ -4,6 +4,7 @@
 //! refusal names every field or row at fault and leaves nothing half-saved.
 
 use chrono::NaiveDate;
+use luoshi_domain::DomainError;
 use luoshi_domain::period::Period;
 use luoshi_domain::policy::{Action, Actor, TaskAction, TaskScope, decide};
 use luoshi_domain::report::{ReportState, check_submittable};
@@ -13,7 +14,7 @@ use luoshi_store::{
     Store, Task,
 };
 
-use crate::error::{AppError, Result};
+use crate::error::{AppError, Result, check};
 use crate::plans::visible;
 use crate::tasks::authorize;
 
@@ -155,7 +156,8 @@ async fn lines_of(
         .collect())
 }
 
-/// Every task of a plan whose reports the caller's unit writes, for one period.
+/// Every task of a plan whose reports the caller's unit writes, for one period; refused to
+/// roles that write no reports, so that they do not take an empty page for a finished one.
 pub async fn period_of_unit(
     store: &Store,
     actor: &Actor,
@@ -163,6 +165,11 @@ pub async fn period_of_unit(
     period: &str,
 ) -> Result<Batch> {
     let plan = visible(store, actor, plan_id).await?;
+    let own_units = TaskScope {
+        lead: &actor.units,
+        co: &[],
+    };
+    check(decide(actor, Action::WriteReport(own_units)), "计划")?;
     let period = Period::parse(plan.cycle, period)?;
     if period.year != plan.year {
         return Err(AppError::Invalid {
@@ -251,8 +258,10 @@ fn writes_of(
                 ));
             }
         }
-        if submit && let Err(refusal) = check_submittable(entry.narrative()) {
-            problems.push(problem(EntryField::Narrative, &refusal.to_string()));
+        if submit
+            && let Err(DomainError::Invalid { reason, .. }) = check_submittable(entry.narrative())
+        {
+            problems.push(problem(EntryField::Narrative, &reason));
         }
         writes.push(ReportWrite {
             task_id: line.task.id,

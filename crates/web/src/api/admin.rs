@@ -41,6 +41,7 @@ pub async fn update_organization(
 }
 
 #[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct UnitQuery {
     pub kind: Option<UnitKind>,
     pub parent: Option<i64>,
@@ -88,6 +89,7 @@ pub async fn update_unit(
 }
 
 #[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct UserQuery {
     pub role: Option<Role>,
     pub unit: Option<i64>,
@@ -193,6 +195,7 @@ pub async fn reset_password(
 }
 
 #[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct AuditQuery {
     pub entity: Option<AuditEntity>,
     pub entity_id: Option<i64>,

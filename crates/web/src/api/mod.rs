@@ -66,6 +66,7 @@ impl<T: DeserializeOwned + Send, S: Send + Sync> FromRequestParts<S> for Path<T>
 /// `?page=&per_page=` on a list without other filters. (Lists with filters repeat the two
 /// fields: query strings cannot be flattened into typed fields.)
 #[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct PageQuery {
     pub page: Option<i64>,
     pub per_page: Option<i64>,

@@ -36,6 +36,7 @@ pub(crate) async fn authorize_task(
 }
 
 #[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct PlanQuery {
     pub status: Option<PlanStatus>,
     pub year: Option<i32>,
@@ -104,6 +105,7 @@ pub async fn upload(
 }
 
 #[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ExportQuery {
     pub period: Option<String>,
     pub notice: Option<i64>,
@@ -168,6 +170,7 @@ pub async fn update(
 }
 
 #[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct PublishQuery {
     /// `true` to publish a plan whose year is not this year's.
     confirm_year: Option<bool>,
@@ -299,6 +302,7 @@ pub async fn update_section(
 }
 
 #[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct TaskQuery {
     pub unit: Option<i64>,
     pub light: Option<LightColor>,

@@ -60,6 +60,7 @@ pub async fn task_reports(
 }
 
 #[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ReportQuery {
     pub plan: Option<i64>,
     pub task: Option<i64>,
@@ -217,6 +218,7 @@ pub async fn download(
 }
 
 #[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct PeriodQuery {
     pub period: Option<String>,
 }
@@ -327,6 +329,7 @@ pub async fn issue_notice(
 }
 
 #[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct NoticeQuery {
     pub state: Option<NoticeState>,
     pub task: Option<i64>,

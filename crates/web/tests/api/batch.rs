@@ -40,7 +40,7 @@ async fn setting() -> Setting {
 /// The reports of a task for June, as the supervisor's API lists them.
 async fn june_reports(api: &mut Client, task: i64) -> Vec<Value> {
     let (_, body) = api
-        .get(&format!("/api/v1/reports?task_id={task}&period=2026-06"))
+        .get(&format!("/api/v1/reports?task={task}&period=2026-06"))
         .await;
     body["items"].as_array().cloned().unwrap_or_default()
 }
@@ -382,7 +382,7 @@ async fn overdue_periods_of_one_task_are_caught_up_in_one_form() {
     assert_eq!(status, StatusCode::SEE_OTHER);
     let (_, body) = published
         .api
-        .get(&format!("/api/v1/reports?task_id={teachers_task}"))
+        .get(&format!("/api/v1/reports?task={teachers_task}"))
         .await;
     let mut periods: Vec<&str> = body["items"]
         .as_array()

@@ -136,7 +136,7 @@ async fn a_refused_report_keeps_every_field_and_says_why_beside_it() {
         Some("6")
     );
     let (_, june) = unit_api
-        .get(&format!("/api/v1/reports?task_id={task}&period=2026-06"))
+        .get(&format!("/api/v1/reports?task={task}&period=2026-06"))
         .await;
     assert!(
         june["items"]
