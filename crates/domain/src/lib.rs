@@ -52,6 +52,7 @@ pub mod policy;
 pub mod record;
 pub mod report;
 pub mod role;
+pub mod text;
 pub mod trajectory;
 pub mod units;
 

@@ -3,6 +3,7 @@
 use chrono::NaiveDate;
 use luoshi_domain::DomainError;
 use luoshi_domain::audit::{AuditAction, AuditEntity};
+use luoshi_domain::text;
 use serde::Deserialize;
 use utoipa::ToSchema;
 
@@ -36,9 +37,7 @@ impl Store {
         task_id: i64,
         new: &NewNotice,
     ) -> Result<Notice> {
-        if new.reason.trim().is_empty() {
-            return Err(DomainError::invalid("reason", "督办事由不能为空").into());
-        }
+        text::check_required("reason", "督办事由", &new.reason)?;
         let issuer = audit
             .actor_id
             .ok_or_else(|| DomainError::invalid("user", "须由用户签发"))?;
@@ -74,9 +73,7 @@ impl Store {
 
     /// The unit's answer (办理情况); an answered notice can be answered again until closed.
     pub async fn answer_notice(&self, audit: &Audit, id: i64, response: &str) -> Result<Notice> {
-        if response.trim().is_empty() {
-            return Err(DomainError::invalid("response", "办理情况不能为空").into());
-        }
+        text::check_required("response", "办理情况", response)?;
         self.change_notice(audit, id, AuditAction::Answer, |sql| {
             sql.push(
                 "UPDATE notices SET state = 'answered', response = ?",
@@ -157,9 +154,7 @@ impl Store {
         report_id: Option<i64>,
         body: &str,
     ) -> Result<Comment> {
-        if body.trim().is_empty() {
-            return Err(DomainError::invalid("body", "评论内容不能为空").into());
-        }
+        text::check_required("body", "评论内容", body)?;
         if let Some(report) = report_id
             && self.report(report).await?.task_id != task_id
         {

@@ -10,6 +10,7 @@ use sha2::{Digest, Sha256};
 
 use crate::error::{ApiError, ApiResult, ErrorCode};
 use luoshi_domain::password::new_secret;
+use luoshi_domain::text;
 
 pub struct UploadedFile {
     pub name: String,
@@ -43,8 +44,11 @@ pub async fn read_form(
     Ok((file, fields))
 }
 
+/// Past this no text field can be within the text limit, however it is encoded.
+const MAX_TEXT_FIELD_BYTES: usize = text::MAX_TEXT_CHARS * 4;
+
 /// A multipart form: its file, if one was chosen (field `file`, up to `limit` bytes), and
-/// its short text fields.
+/// its text fields, whole: the use case refuses text over its limit beside its field.
 pub async fn read_form_optional(
     mut multipart: Multipart,
     limit: usize,
@@ -62,7 +66,13 @@ pub async fn read_form_optional(
         let name = field.name().unwrap_or_default().to_string();
         if name != "file" {
             let value = field.text().await.map_err(bad)?;
-            fields.insert(name, value.chars().take(1000).collect());
+            if value.len() > MAX_TEXT_FIELD_BYTES {
+                return Err(ApiError::bad_request(
+                    &name,
+                    format!("表单内容过长：每项文字最多 {} 字", text::MAX_TEXT_CHARS),
+                ));
+            }
+            fields.insert(name, value);
             continue;
         }
         let Some(file_name) = field

@@ -6,6 +6,7 @@ use luoshi_domain::DomainError;
 use luoshi_domain::audit::{AuditAction, AuditEntity};
 use luoshi_domain::period::{Cycle, Period};
 use luoshi_domain::report::{ProgressStatus, ReportAction, ReportState, check_submittable};
+use luoshi_domain::text;
 use serde::Deserialize;
 use sqlx::AnyConnection;
 use utoipa::ToSchema;
@@ -141,7 +142,7 @@ async fn attach_details(conn: &mut AnyConnection, rows: Vec<ReportRow>) -> Resul
     Ok(reports)
 }
 
-/// Writes a report's actuals, replacing earlier ones; checked by [`Store::check_actuals`].
+/// Writes a report's actuals, replacing earlier ones; checked by [`Store::check_input`].
 async fn write_actuals(
     conn: &mut AnyConnection,
     report_id: i64,
@@ -169,9 +170,13 @@ async fn write_actuals(
 }
 
 impl Store {
-    /// Actuals must be numbers for targets of the report's task (checked before the write
-    /// transaction, which stays short).
-    async fn check_actuals(&self, task_id: i64, actuals: &[ActualInput]) -> Result<()> {
+    /// What a report is sent must fit: a narrative within the text limit and actuals for
+    /// targets of the report's task (checked before the write transaction, which stays short).
+    async fn check_input(&self, task_id: i64, input: &ReportInput) -> Result<()> {
+        if let Some(narrative) = &input.narrative {
+            text::check_length("narrative", "进展情况", narrative)?;
+        }
+        let actuals = input.actuals.as_deref().unwrap_or_default();
         let targets: Vec<(i64,)> = sqlx::query_as("SELECT id FROM targets WHERE task_id = $1")
             .bind(task_id)
             .fetch_all(&self.read)
@@ -231,8 +236,7 @@ impl Store {
         if submit {
             check_submittable(input.narrative.as_deref().unwrap_or(""))?;
         }
-        self.check_actuals(task_id, input.actuals.as_deref().unwrap_or_default())
-            .await?;
+        self.check_input(task_id, input).await?;
         let mut tx = self.write.begin().await?;
         let inserted = insert_report(
             &mut tx,
@@ -299,9 +303,7 @@ impl Store {
     ) -> Result<Report> {
         let before = self.report(id).await?;
         before.state.apply(ReportAction::Edit, false)?;
-        if let Some(actuals) = &input.actuals {
-            self.check_actuals(before.task_id, actuals).await?;
-        }
+        self.check_input(before.task_id, input).await?;
         let mut tx = self.write.begin().await?;
         rewrite_report(&mut tx, &before, input).await?;
         let after = load_report(&mut tx, id).await?;
@@ -328,6 +330,9 @@ impl Store {
         let reason = reason.map(str::trim).filter(|r| !r.is_empty());
         if action == ReportAction::Return && reason.is_none() {
             return Err(DomainError::invalid("reason", "退回须填写理由").into());
+        }
+        if let Some(reason) = reason {
+            text::check_length("reason", "退回理由", reason)?;
         }
         if action == ReportAction::Submit {
             check_submittable(&before.narrative)?;
@@ -516,9 +521,7 @@ impl Store {
     ) -> Result<Contribution> {
         let (cycle, _) = self.task_cycle(task_id).await?;
         let period = Period::parse(cycle, period)?;
-        if body.trim().is_empty() {
-            return Err(DomainError::invalid("body", "配合情况不能为空").into());
-        }
+        text::check_required("body", "配合情况", body)?;
         let author = audit
             .actor_id
             .ok_or_else(|| DomainError::invalid("user", "须由用户提交"))?;

@@ -189,11 +189,7 @@ impl Store {
                     .await?
                     .key(),
             );
-            self.check_actuals(
-                write.task_id,
-                write.input.actuals.as_deref().unwrap_or_default(),
-            )
-            .await?;
+            self.check_input(write.task_id, &write.input).await?;
         }
         let mut tx = self.write.begin().await?;
         let mut saved = Vec::with_capacity(writes.len());

@@ -147,10 +147,32 @@ async fn a_refused_report_keeps_every_field_and_says_why_beside_it() {
         "nothing blank went to review: {june}"
     );
 
+    let pasted = "详".repeat(20_001);
+    let over = june_form(
+        &token,
+        "in_progress",
+        &pasted,
+        &[(&kindergartens_field, "6")],
+        "draft",
+    );
+    let (status, body) = multipart_form(&mut reporter, &form_path, &over, None).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    let page = html(&body);
+    assert_eq!(
+        texts(&page, "#narrative-error"),
+        vec!["进展情况过长：20001 字，最多 20000 字"]
+    );
+    assert_eq!(
+        texts(&page, "textarea[name=narrative]")[0].chars().count(),
+        20_001,
+        "what was pasted comes back whole"
+    );
+
+    let long = format!("已开工6所。{}", "详".repeat(1_500));
     let draft = june_form(
         &token,
         "in_progress",
-        "已开工6所",
+        &long,
         &[(&kindergartens_field, "6")],
         "draft",
     );
@@ -159,6 +181,16 @@ async fn a_refused_report_keeps_every_field_and_says_why_beside_it() {
     assert_eq!(
         (status, reporter.location.clone()),
         (StatusCode::SEE_OTHER, Some(confirmed.clone()))
+    );
+    let (_, june) = unit_api
+        .get(&format!("/api/v1/reports?task={task}&period=2026-06"))
+        .await;
+    assert_eq!(
+        june["items"][0]["narrative"]
+            .as_str()
+            .map(|n| n.chars().count()),
+        Some(long.chars().count()),
+        "a long narrative is kept whole"
     );
     let (_, body) = reporter.get(&confirmed).await;
     let page = html(&body);
