@@ -4,7 +4,7 @@
 use chrono::NaiveDate;
 use luoshi_domain::policy::{Action, Actor, TaskAction, decide};
 use luoshi_store::{
-    Audit, Comment, NewNotice, Notice, NoticeFilter, NoticeState, Page, Paging, Store,
+    Audit, Comment, CommentKind, NewNotice, Notice, NoticeFilter, NoticeState, Page, Paging, Store,
     TaskScopeFacts,
 };
 
@@ -117,7 +117,8 @@ pub async fn comments(
     Ok(store.comments(task_id, paging).await?)
 }
 
-/// A comment or a leader's instruction (批示) on a task, optionally about one report.
+/// A comment on a task, optionally about one report; a leader's is an instruction (批示),
+/// which waits in the lead unit's queue until it is read.
 pub async fn comment(
     store: &Store,
     actor: &Actor,
@@ -127,5 +128,26 @@ pub async fn comment(
     body: &str,
 ) -> Result<Comment> {
     authorize(store, actor, task_id, TaskAction::Comment).await?;
-    Ok(store.add_comment(audit, task_id, report_id, body).await?)
+    let kind = CommentKind::written_by(actor.role);
+    Ok(store
+        .add_comment(audit, task_id, report_id, kind, body)
+        .await?)
+}
+
+/// The lead unit marks a leader's instruction read (已阅), which takes it off its queue.
+pub async fn acknowledge(
+    store: &Store,
+    actor: &Actor,
+    audit: &Audit,
+    comment_id: i64,
+) -> Result<Comment> {
+    let comment = store.comment(comment_id).await?;
+    authorize(
+        store,
+        actor,
+        comment.task_id,
+        TaskAction::AcknowledgeInstruction,
+    )
+    .await?;
+    Ok(store.acknowledge_instruction(audit, comment_id).await?)
 }

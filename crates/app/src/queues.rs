@@ -1,6 +1,6 @@
 //! Work queues (待办): the reports waiting for the caller's decision, the notices waiting
 //! for its answer and the periods its unit, as a co-unit (配合单位), has yet to contribute
-//! to, across plans. Each entry is decided through the same
+//! to, and the leaders' instructions (批示) its unit has yet to read, across plans. Each entry is decided through the same
 //! permission the action itself checks, so a queue never offers what would be refused.
 
 use std::collections::hash_map::Entry;
@@ -12,7 +12,7 @@ use luoshi_domain::period::Period;
 use luoshi_domain::policy::{Action, Actor, decide};
 use luoshi_domain::report::{ReportAction, ReportState};
 use luoshi_store::{
-    Notice, NoticeFilter, NoticeState, Paging, Plan, Report, ReportFilter, Store, Task,
+    Comment, Notice, NoticeFilter, NoticeState, Paging, Plan, Report, ReportFilter, Store, Task,
     TaskScopeFacts, owed_periods,
 };
 
@@ -38,6 +38,13 @@ pub struct AwaitingAnswer {
     pub task: Task,
 }
 
+/// A leader's instruction (批示) on a task the caller's unit leads, not yet read (待阅).
+#[derive(Clone, Debug)]
+pub struct AwaitingReading {
+    pub instruction: Comment,
+    pub task: Task,
+}
+
 /// A period of a task the caller's unit supports whose report the lead unit has not yet
 /// delivered and to which the unit has not contributed (待反馈).
 #[derive(Clone, Debug)]
@@ -53,11 +60,12 @@ pub struct WorkCounts {
     pub decisions: usize,
     pub answers: usize,
     pub contributions: usize,
+    pub instructions: usize,
 }
 
 impl WorkCounts {
     pub fn total(self) -> usize {
-        self.decisions + self.answers + self.contributions
+        self.decisions + self.answers + self.contributions + self.instructions
     }
 }
 
@@ -67,6 +75,7 @@ pub struct Work {
     pub decisions: Vec<AwaitingDecision>,
     pub answers: Vec<AwaitingAnswer>,
     pub contributions: Vec<AwaitingContribution>,
+    pub instructions: Vec<AwaitingReading>,
 }
 
 /// What waits, before the tasks are loaded for display.
@@ -74,6 +83,7 @@ struct Pending {
     decisions: Vec<(Report, ReportAction)>,
     answers: Vec<Notice>,
     contributions: Vec<(i64, Period, NaiveDate)>,
+    instructions: Vec<Comment>,
     scopes: HashMap<i64, TaskScopeFacts>,
     plans: HashMap<i64, Plan>,
 }
@@ -106,10 +116,12 @@ async fn pending(store: &Store, actor: &Actor, today: NaiveDate) -> Result<Pendi
     let answers = open_notices_to_answer(store, actor, &scopes).await?;
     let mut plans = HashMap::new();
     let contributions = contributions_owed(store, actor, today, &scopes, &mut plans).await?;
+    let instructions = instructions_to_read(store, actor, &scopes).await?;
     Ok(Pending {
         decisions,
         answers,
         contributions,
+        instructions,
         scopes,
         plans,
     })
@@ -139,6 +151,24 @@ async fn open_notices_to_answer(
                     unit: notice.unit_id,
                 };
                 decide(actor, action).allowed()
+            })
+        })
+        .collect())
+}
+
+/// The leaders' instructions on tasks the caller's unit leads that it has not read.
+async fn instructions_to_read(
+    store: &Store,
+    actor: &Actor,
+    scopes: &HashMap<i64, TaskScopeFacts>,
+) -> Result<Vec<Comment>> {
+    Ok(store
+        .unread_instructions(actor.organization_id)
+        .await?
+        .into_iter()
+        .filter(|comment| {
+            scopes.get(&comment.task_id).is_some_and(|scope| {
+                decide(actor, Action::AcknowledgeInstruction(scope_of(scope))).allowed()
             })
         })
         .collect())
@@ -218,10 +248,12 @@ pub async fn counts(store: &Store, actor: &Actor, today: NaiveDate) -> Result<Wo
     let contributions = contributions_owed(store, actor, today, &scopes, &mut plans)
         .await?
         .len();
+    let instructions = instructions_to_read(store, actor, &scopes).await?.len();
     Ok(WorkCounts {
         decisions,
         answers,
         contributions,
+        instructions,
     })
 }
 
@@ -232,6 +264,7 @@ pub async fn work(store: &Store, actor: &Actor, today: NaiveDate) -> Result<Work
         decisions,
         mut answers,
         contributions,
+        instructions,
         scopes,
         mut plans,
     } = pending(store, actor, today).await?;
@@ -241,7 +274,8 @@ pub async fn work(store: &Store, actor: &Actor, today: NaiveDate) -> Result<Work
         .iter()
         .map(|(report, _)| report.task_id)
         .chain(answers.iter().map(|notice| notice.task_id))
-        .chain(contributions.iter().map(|(task, ..)| *task));
+        .chain(contributions.iter().map(|(task, ..)| *task))
+        .chain(instructions.iter().map(|comment| comment.task_id));
     for task_id in task_ids {
         let Some(plan_id) = scopes.get(&task_id).map(|scope| scope.plan_id) else {
             continue;
@@ -288,9 +322,17 @@ pub async fn work(store: &Store, actor: &Actor, today: NaiveDate) -> Result<Work
             Some(AwaitingContribution { task, period, due })
         })
         .collect();
+    let awaiting_reading = instructions
+        .into_iter()
+        .filter_map(|instruction| {
+            let task = tasks.get(&instruction.task_id)?.clone();
+            Some(AwaitingReading { instruction, task })
+        })
+        .collect();
     Ok(Work {
         decisions: awaiting_decision,
         answers: awaiting_answer,
         contributions: awaiting_contribution,
+        instructions: awaiting_reading,
     })
 }

@@ -39,6 +39,8 @@ pub enum AuditAction {
     AccountLocked,
     PasswordChange,
     PermissionChange,
+    /// A leader's instruction (批示) marked read by its unit.
+    Acknowledge,
 }
 
 text_enum!(AuditAction {
@@ -71,6 +73,7 @@ text_enum!(AuditAction {
     AccountLocked => "account_locked" / "锁定账号",
     PasswordChange => "password_change" / "修改密码",
     PermissionChange => "permission_change" / "修改权限",
+    Acknowledge => "acknowledge" / "已阅",
 });
 
 /// The kind of record a change touched.

@@ -73,6 +73,8 @@ pub enum Action<'a> {
         unit: i64,
     },
     Comment(TaskScope<'a>),
+    /// Mark a leader's instruction (批示) on the task read (已阅): the lead unit's work.
+    AcknowledgeInstruction(TaskScope<'a>),
 }
 
 /// An action on a task named before its scope is loaded.
@@ -83,6 +85,7 @@ pub enum TaskAction {
     Contribute,
     Comment,
     Supervise,
+    AcknowledgeInstruction,
 }
 
 impl TaskAction {
@@ -93,6 +96,7 @@ impl TaskAction {
             TaskAction::Contribute => Action::Contribute(scope),
             TaskAction::Comment => Action::Comment(scope),
             TaskAction::Supervise => Action::Supervise(scope),
+            TaskAction::AcknowledgeInstruction => Action::AcknowledgeInstruction(scope),
         }
     }
 }
@@ -138,7 +142,7 @@ pub fn decide(actor: &Actor, action: Action<'_>) -> Decision {
         Action::ManagePlans => allow_if(matches!(role, Role::Admin | Role::Supervisor)),
         Action::ReadOrganization => allow_if(role.reads_everything()),
         Action::ReadTask(scope) => on_task(&scope, true),
-        Action::WriteReport(scope) => on_task(
+        Action::WriteReport(scope) | Action::AcknowledgeInstruction(scope) => on_task(
             &scope,
             role.is_unit_role() && actor.belongs_to_any(scope.lead),
         ),
@@ -205,6 +209,19 @@ mod tests {
             decide(&lead, Action::Contribute(SCOPE)),
             Decision::Forbidden
         );
+    }
+
+    #[test]
+    fn a_leaders_instruction_is_marked_read_by_the_lead_unit_alone() {
+        let allowed = |role, units: &[i64]| {
+            decide(&actor(role, units), Action::AcknowledgeInstruction(SCOPE))
+        };
+        assert!(allowed(Role::Reporter, &[10]).allowed());
+        assert!(allowed(Role::UnitHead, &[10]).allowed());
+        assert_eq!(allowed(Role::Reporter, &[20]), Decision::Forbidden);
+        assert_eq!(allowed(Role::Leader, &[]), Decision::Forbidden);
+        assert_eq!(allowed(Role::Supervisor, &[]), Decision::Forbidden);
+        assert_eq!(allowed(Role::Reporter, &[30]), Decision::NotFound);
     }
 
     #[test]

@@ -353,14 +353,43 @@ pub struct Notice {
     pub closed_at: Option<i64>,
 }
 
+/// What a remark on a task is: anyone's comment (评论), or a leader's instruction (批示),
+/// which is shown apart and waits in the lead unit's queue until the unit has read it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum CommentKind {
+    Comment,
+    Instruction,
+}
+
+text_enum!(CommentKind {
+    Comment => "comment" / "评论",
+    Instruction => "instruction" / "批示",
+});
+
+impl CommentKind {
+    /// A leader's word on a task is a 批示; everyone else's is a comment.
+    pub fn written_by(role: Role) -> CommentKind {
+        if role == Role::Leader {
+            CommentKind::Instruction
+        } else {
+            CommentKind::Comment
+        }
+    }
+}
+
 #[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
 pub struct Comment {
     pub id: i64,
     pub task_id: i64,
     pub report_id: Option<i64>,
     pub author_id: i64,
+    pub kind: CommentKind,
     pub body: String,
     pub created_at: i64,
+    /// Who of the lead unit marked an instruction read (已阅), and when.
+    pub read_by: Option<i64>,
+    pub read_at: Option<i64>,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]

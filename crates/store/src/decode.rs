@@ -10,8 +10,8 @@ use luoshi_domain::audit::{AuditAction, AuditEntity};
 use luoshi_domain::date;
 
 use crate::{
-    Actual, Attachment, AuditEntry, Comment, Contribution, Milestone, Notice, NoticeState, Section,
-    StoreError,
+    Actual, Attachment, AuditEntry, Comment, CommentKind, Contribution, Milestone, Notice,
+    NoticeState, Section, StoreError,
 };
 
 /// A record read from a row; `query_as` decodes into it and the store hands out `.0`.
@@ -101,8 +101,11 @@ decode!(Comment {
     task_id,
     report_id,
     author_id,
+    kind as CommentKind,
     body,
-    created_at
+    created_at,
+    read_by,
+    read_at
 });
 decode!(AuditEntry {
     id,

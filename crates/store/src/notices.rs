@@ -10,7 +10,9 @@ use utoipa::ToSchema;
 use crate::audit::Change;
 use crate::decode::{Row, page_of};
 use crate::sql::Sql;
-use crate::{Audit, Comment, Notice, NoticeState, Page, Paging, Result, Store, StoreError, now};
+use crate::{
+    Audit, Comment, CommentKind, Notice, NoticeState, Page, Paging, Result, Store, StoreError, now,
+};
 
 #[derive(Clone, Debug, Deserialize, ToSchema)]
 pub struct NewNotice {
@@ -29,6 +31,9 @@ pub struct NoticeFilter {
 
 const NOTICE_COLUMNS: &str = "SELECT id, task_id, unit_id, reason, response_due, state, issued_by, issued_at, \
     response, responded_by, responded_at, closed_by, closed_at";
+
+const COMMENT_COLUMNS: &str =
+    "id, task_id, report_id, author_id, kind, body, created_at, read_by, read_at";
 
 impl Store {
     pub async fn issue_notice(
@@ -152,9 +157,14 @@ impl Store {
         audit: &Audit,
         task_id: i64,
         report_id: Option<i64>,
+        kind: CommentKind,
         body: &str,
     ) -> Result<Comment> {
-        text::check_required("body", "评论内容", body)?;
+        let label = match kind {
+            CommentKind::Comment => "评论内容",
+            CommentKind::Instruction => "批示内容",
+        };
+        text::check_required("body", label, body)?;
         if let Some(report) = report_id
             && self.report(report).await?.task_id != task_id
         {
@@ -164,13 +174,14 @@ impl Store {
             .actor_id
             .ok_or_else(|| DomainError::invalid("user", "须由用户发表"))?;
         let mut tx = self.write.begin().await?;
-        let Row(comment): Row<Comment> = sqlx::query_as(
-            "INSERT INTO comments (task_id, report_id, author_id, body, created_at) VALUES ($1, $2, $3, $4, $5)
-             RETURNING id, task_id, report_id, author_id, body, created_at",
-        )
+        let Row(comment): Row<Comment> = sqlx::query_as(&format!(
+            "INSERT INTO comments (task_id, report_id, author_id, kind, body, created_at)
+                 VALUES ($1, $2, $3, $4, $5, $6) RETURNING {COMMENT_COLUMNS}"
+        ))
         .bind(task_id)
         .bind(report_id)
         .bind(author)
+        .bind(kind.as_str())
         .bind(body.trim().to_string())
         .bind(now())
         .fetch_one(&mut *tx)
@@ -187,11 +198,76 @@ impl Store {
         sql.push(" AND task_id = ?", task_id);
         self.page(
             &sql,
-            "SELECT id, task_id, report_id, author_id, body, created_at",
+            &format!("SELECT {COMMENT_COLUMNS}"),
             " ORDER BY id",
             paging,
         )
         .await
         .map(page_of)
+    }
+
+    pub async fn comment(&self, id: i64) -> Result<Comment> {
+        sqlx::query_as(&format!(
+            "SELECT {COMMENT_COLUMNS} FROM comments WHERE id = $1"
+        ))
+        .bind(id)
+        .fetch_optional(&self.read)
+        .await?
+        .map(|Row(comment)| comment)
+        .ok_or(StoreError::NotFound("批示"))
+    }
+
+    /// The instructions (批示) on the organization's tasks that no one of their lead unit
+    /// has yet marked read, oldest first.
+    pub async fn unread_instructions(&self, organization_id: i64) -> Result<Vec<Comment>> {
+        let columns = COMMENT_COLUMNS.replace(", ", ", c.");
+        let rows: Vec<Row<Comment>> = sqlx::query_as(&format!(
+            "SELECT c.{columns} FROM comments c
+             JOIN tasks t ON t.id = c.task_id JOIN plans p ON p.id = t.plan_id
+             WHERE p.organization_id = $1 AND c.kind = $2 AND c.read_at IS NULL
+             ORDER BY c.id"
+        ))
+        .bind(organization_id)
+        .bind(CommentKind::Instruction.as_str())
+        .fetch_all(&self.read)
+        .await?;
+        Ok(rows.into_iter().map(|Row(comment)| comment).collect())
+    }
+
+    /// Marks an instruction read (已阅) by the audit's user; marking it again changes
+    /// nothing, so two people of the unit clicking at once see the same outcome.
+    pub async fn acknowledge_instruction(&self, audit: &Audit, id: i64) -> Result<Comment> {
+        let reader = audit
+            .actor_id
+            .ok_or_else(|| DomainError::invalid("user", "须由用户标记已阅"))?;
+        let before = self.comment(id).await?;
+        if before.kind != CommentKind::Instruction {
+            return Err(DomainError::invalid("comment", "只有领导批示需要标记已阅").into());
+        }
+        let mut tx = self.write.begin().await?;
+        let marked = sqlx::query(
+            "UPDATE comments SET read_by = $1, read_at = $2 WHERE id = $3 AND read_at IS NULL",
+        )
+        .bind(reader)
+        .bind(now())
+        .bind(id)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        let Row(after): Row<Comment> = sqlx::query_as(&format!(
+            "SELECT {COMMENT_COLUMNS} FROM comments WHERE id = $1"
+        ))
+        .bind(id)
+        .fetch_one(&mut *tx)
+        .await?;
+        if marked == 0 {
+            return Ok(after);
+        }
+        Change::new(AuditAction::Acknowledge, AuditEntity::Comment, Some(id))
+            .before(&before)
+            .after(&after)
+            .commit(tx, audit)
+            .await?;
+        Ok(after)
     }
 }

@@ -76,6 +76,10 @@ async fn fill(store: &Store) {
         response_due: "2026-04-10".parse().unwrap(),
     };
     store.issue_notice(&audit, task, &notice).await.unwrap();
+    store
+        .add_comment(&audit, task, None, CommentKind::Comment, "请加快")
+        .await
+        .unwrap();
 }
 
 /// Every stored value of each enumerated column, from the enums themselves.
@@ -122,6 +126,11 @@ fn enumerated_columns() -> Vec<(&'static str, &'static str, Vec<&'static str>)> 
             "notices",
             "state",
             NoticeState::ALL.iter().map(|s| s.as_str()).collect(),
+        ),
+        (
+            "comments",
+            "kind",
+            CommentKind::ALL.iter().map(|k| k.as_str()).collect(),
         ),
     ]
 }

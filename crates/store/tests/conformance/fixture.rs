@@ -269,7 +269,13 @@ impl Bureau {
     pub async fn comment(&self, published: &Published, report: &Report) {
         let task = published.tasks[0].id;
         self.store
-            .add_comment(&self.as_supervisor, task, Some(report.id), "请加快")
+            .add_comment(
+                &self.as_supervisor,
+                task,
+                Some(report.id),
+                CommentKind::Comment,
+                "请加快",
+            )
             .await
             .unwrap();
     }

@@ -37,6 +37,70 @@ async fn comments_are_counted_by_task(bureau: &Bureau) {
     assert_eq!(comments.total, 1);
 }
 
+/// An instruction (批示) waits unread until marked once; marking it again changes nothing
+/// and writes no second entry; a plain comment is not marked.
+async fn an_instruction_is_read_once(bureau: &Bureau) {
+    let published = bureau.published().await;
+    let store = &bureau.store;
+    let task = published.tasks[0].id;
+    let instruction = store
+        .add_comment(
+            &bureau.as_supervisor,
+            task,
+            None,
+            CommentKind::Instruction,
+            "请加快进度",
+        )
+        .await
+        .unwrap();
+    let unread = store.unread_instructions(bureau.org.id).await.unwrap();
+    assert_eq!(
+        unread.iter().map(|c| c.id).collect::<Vec<_>>(),
+        vec![instruction.id]
+    );
+    let read = store
+        .acknowledge_instruction(&bureau.as_reporter, instruction.id)
+        .await
+        .unwrap();
+    assert!(read.read_at.is_some());
+    assert_eq!(read.read_by, bureau.as_reporter.actor_id);
+    let again = store
+        .acknowledge_instruction(&bureau.as_reporter, instruction.id)
+        .await
+        .unwrap();
+    assert_eq!(again.read_at, read.read_at);
+    assert!(
+        store
+            .unread_instructions(bureau.org.id)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    let filter = AuditFilter {
+        organization_id: Some(bureau.org.id),
+        action: Some(luoshi_domain::audit::AuditAction::Acknowledge),
+        ..Default::default()
+    };
+    let entries = store.audit_log(&filter, Paging::all()).await.unwrap();
+    assert_eq!(entries.total, 1);
+    let remark = store
+        .add_comment(
+            &bureau.as_supervisor,
+            task,
+            None,
+            CommentKind::Comment,
+            "好",
+        )
+        .await
+        .unwrap();
+    assert!(
+        store
+            .acknowledge_instruction(&bureau.as_reporter, remark.id)
+            .await
+            .is_err()
+    );
+}
+
 /// A published period shows the accepted narrative and joins the list of public periods.
 async fn a_published_period_shows_progress(bureau: &Bureau) {
     let published = bureau.reported().await;
@@ -58,5 +122,6 @@ async fn a_published_period_shows_progress(bureau: &Bureau) {
 both_engines!(
     a_notice_is_answered_and_closed_once,
     comments_are_counted_by_task,
+    an_instruction_is_read_once,
     a_published_period_shows_progress,
 );

@@ -190,7 +190,8 @@ endpoints! {
     get "/api/v1/tasks/{id}/contributions" => reports::contributions, "reports", "配合单位提供的情况", "readers of the task";
     post "/api/v1/tasks/{id}/contributions" => reports::contribute, "reports", "配合单位提供情况", "reporter, unit head of a co-unit";
     get "/api/v1/tasks/{id}/comments" => reports::comments, "comments", "任务评论", "readers of the task";
-    post "/api/v1/tasks/{id}/comments" => reports::comment, "comments", "发表评论或批示", "readers of the task";
+    post "/api/v1/tasks/{id}/comments" => reports::comment, "comments", "发表评论；局领导发表的是批示（kind=instruction），进入牵头单位的待办", "readers of the task";
+    post "/api/v1/comments/{id}/read" => reports::acknowledge, "comments", "牵头单位将领导批示标记为已阅", "reporter, unit head of the lead unit";
     get "/api/v1/tasks/{id}/notices" => reports::task_notices, "notices", "任务的督办单", "readers of the task";
     post "/api/v1/tasks/{id}/notices" => reports::issue_notice, "notices", "签发督办单", "supervisor";
     get "/api/v1/notices" => reports::notices, "notices", "督办单列表（单位角色只见发给本单位的）", "signed in";

@@ -299,6 +299,16 @@ pub async fn comment(
     Ok((StatusCode::CREATED, Json(comment)).into_response())
 }
 
+pub async fn acknowledge(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(comment_id): Path<i64>,
+) -> ApiResult<Json<Comment>> {
+    Ok(Json(
+        notices::acknowledge(&state.store, &caller.actor, &caller.audit, comment_id).await?,
+    ))
+}
+
 pub async fn task_notices(
     State(state): State<AppState>,
     caller: Caller,

@@ -86,6 +86,7 @@ pages! {
     post "/reports/{id}/approve" => report::approve_submit,
     post "/tasks/{id}/notices" => notices::notice_issue,
     post "/tasks/{id}/comments" => notices::comment_submit,
+    post "/comments/{id}/read" => notices::instruction_read,
     post "/tasks/{id}/contributions" => notices::contribution_submit,
     post "/notices/{id}/answer" => notices::notice_answer,
     post "/notices/{id}/close" => notices::notice_close,

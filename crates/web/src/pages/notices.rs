@@ -1,4 +1,4 @@
-//! Notices (督办单) and comments on a task.
+//! Notices (督办单), comments and leaders' instructions (批示) on a task.
 
 use axum::Form;
 use axum::extract::State;
@@ -51,7 +51,7 @@ pub(super) struct CommentForm {
     body: String,
 }
 
-/// A comment or a leader's instruction (批示) on a task.
+/// A comment on a task; a leader's is an instruction (批示).
 pub(super) async fn comment_submit(
     State(state): State<AppState>,
     Viewer(caller): Viewer,
@@ -69,6 +69,30 @@ pub(super) async fn comment_submit(
     )
     .await?;
     Ok(Redirect::to(&format!("/tasks/{id}#comments")).into_response())
+}
+
+#[derive(Deserialize)]
+pub(super) struct ReadForm {
+    csrf_token: String,
+    /// `home` when marked in the home page's queue.
+    #[serde(default)]
+    back: Option<String>,
+}
+
+/// The lead unit marks a leader's instruction read (已阅).
+pub(super) async fn instruction_read(
+    State(state): State<AppState>,
+    Viewer(caller): Viewer,
+    Path(id): Path<i64>,
+    Form(form): Form<ReadForm>,
+) -> PageResult {
+    caller.check_form_token(&form.csrf_token)?;
+    let outcome = notices::acknowledge(&state.store, &caller.actor, &caller.audit, id).await;
+    let back = form.back.as_deref();
+    after_action(&state, &caller, back, outcome, Done::Read, |comment| {
+        format!("/tasks/{}#instructions", comment.task_id)
+    })
+    .await
 }
 
 #[derive(Deserialize)]

@@ -1,10 +1,10 @@
 //! The work queues on each role's home (待办): reports to accept or approve with what they
-//! say, notices to answer, each decided inline; and the line that confirms what was done.
+//! say, notices to answer, leaders' instructions to read, each decided inline; and the line that confirms what was done.
 
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect};
 use luoshi_app::AppError;
-use luoshi_app::queues::{self, AwaitingAnswer, AwaitingDecision};
+use luoshi_app::queues::{self, AwaitingAnswer, AwaitingDecision, AwaitingReading};
 use luoshi_domain::light::trim_number;
 use luoshi_domain::period::china_time;
 use luoshi_domain::report::ReportAction;
@@ -15,7 +15,7 @@ use crate::auth::Caller;
 
 use super::board::home_page;
 use super::frame::{PageError, PageResult, reason_for_people};
-use super::rows::{task_title, unit_name_of, unit_names};
+use super::rows::{task_title, unit_name_of, unit_names, user_names};
 
 /// A report in the queue, with what the decision is about.
 pub(super) struct DecisionLine {
@@ -55,6 +55,16 @@ pub(super) struct ContributionLine {
     pub(super) late: bool,
 }
 
+/// A leader's instruction (批示) the caller's unit has yet to read.
+pub(super) struct InstructionLine {
+    pub(super) comment_id: i64,
+    pub(super) task_id: i64,
+    pub(super) task: String,
+    pub(super) author: String,
+    pub(super) at: String,
+    pub(super) body: String,
+}
+
 /// How many entries of one queue a home page lists (the oldest first); the heading counts all.
 const SHOWN: usize = 50;
 
@@ -65,6 +75,7 @@ pub(super) struct QueueView {
     pub(super) decisions_total: usize,
     pub(super) answers: Vec<AnswerLine>,
     pub(super) contributions: Vec<ContributionLine>,
+    pub(super) instructions: Vec<InstructionLine>,
     /// 待采纳 for supervisors, 待审核 for unit heads.
     pub(super) decisions_heading: &'static str,
     pub(super) done: Option<&'static str>,
@@ -80,6 +91,7 @@ pub(super) enum Done {
     Returned,
     Answered,
     Contributed,
+    Read,
 }
 
 impl Done {
@@ -90,6 +102,7 @@ impl Done {
             Done::Returned => "已退回该报送，退回理由已告知填报单位。",
             Done::Answered => "已回复督办单。",
             Done::Contributed => "已报送配合情况，牵头单位填报时可以看到并采用。",
+            Done::Read => "已标记为已阅，批示人可在任务页面看到。",
         }
     }
 
@@ -109,6 +122,7 @@ impl Done {
             Done::Returned => "returned",
             Done::Answered => "answered",
             Done::Contributed => "contributed",
+            Done::Read => "read",
         }
     }
 }
@@ -169,6 +183,33 @@ fn answer_line(item: AwaitingAnswer, today: chrono::NaiveDate) -> AnswerLine {
     }
 }
 
+async fn instruction_lines(
+    state: &AppState,
+    caller: &Caller,
+    instructions: Vec<AwaitingReading>,
+) -> Result<Vec<InstructionLine>, PageError> {
+    if instructions.is_empty() {
+        return Ok(Vec::new());
+    }
+    let names = user_names(state, caller).await?;
+    Ok(instructions
+        .into_iter()
+        .map(|item| InstructionLine {
+            comment_id: item.instruction.id,
+            task_id: item.task.id,
+            task: task_title(&item.task),
+            author: names
+                .get(&item.instruction.author_id)
+                .cloned()
+                .unwrap_or_default(),
+            at: china_time(item.instruction.created_at)
+                .format("%m-%d %H:%M")
+                .to_string(),
+            body: item.instruction.body,
+        })
+        .collect())
+}
+
 /// The caller's queues, with the confirmation or the problem of the last queue action.
 pub(super) async fn queue_view(
     state: &AppState,
@@ -211,6 +252,7 @@ pub(super) async fn queue_view(
                 late: c.due < today,
             })
             .collect(),
+        instructions: instruction_lines(state, caller, work.instructions).await?,
         decisions_heading: heading,
         done: done.map(Done::message),
         problem,

@@ -9,9 +9,9 @@ use luoshi_app::{admin, board, notices, reports, tasks};
 use luoshi_domain::light::trim_number;
 use luoshi_domain::period::{Cycle, Period, china_time};
 use luoshi_domain::policy::{Action, decide};
-use luoshi_domain::record::NoticeState;
 use luoshi_domain::record::PlanStatus;
 use luoshi_domain::record::standing_reports;
+use luoshi_domain::record::{Comment, CommentKind, NoticeState};
 use luoshi_domain::report::ReportState;
 use luoshi_store::{Paging, Plan, TaskWithLight};
 use serde::Deserialize;
@@ -80,9 +80,12 @@ struct ReportRow {
 }
 
 struct CommentRow {
+    id: i64,
     author: String,
     at: String,
     body: String,
+    /// Who of the lead unit read an instruction (批示), and when.
+    read: Option<String>,
 }
 
 /// What a co-unit wrote for a period (配合情况), as the task page and the report form show it.
@@ -163,6 +166,10 @@ struct TaskPage {
     reports: Vec<ReportRow>,
     notices: Vec<NoticeRow>,
     can_comment: bool,
+    /// What the comment form is called: 批示 for a leader, 评论 for everyone else.
+    comment_label: &'static str,
+    can_acknowledge: bool,
+    instructions: Vec<CommentRow>,
     comments: Vec<CommentRow>,
     contributions: Vec<ContributionRow>,
     history: Vec<HistoryLine>,
@@ -276,18 +283,25 @@ pub(super) async fn task_page(
         })
         .collect();
     let names = user_names(&state, &caller).await?;
-    let comments = notices::comments(&state.store, &caller.actor, id, Paging::all())
-        .await?
-        .items
-        .into_iter()
-        .map(|c| CommentRow {
-            author: names.get(&c.author_id).cloned().unwrap_or_default(),
-            at: china_time(c.created_at)
-                .format("%Y-%m-%d %H:%M")
-                .to_string(),
-            body: c.body,
-        })
-        .collect();
+    let at = |time: i64| china_time(time).format("%Y-%m-%d %H:%M").to_string();
+    let (instructions, comments): (Vec<_>, Vec<_>) =
+        notices::comments(&state.store, &caller.actor, id, Paging::all())
+            .await?
+            .items
+            .into_iter()
+            .partition(|c| c.kind == CommentKind::Instruction);
+    let row = |c: Comment| CommentRow {
+        id: c.id,
+        author: names.get(&c.author_id).cloned().unwrap_or_default(),
+        at: at(c.created_at),
+        read: c.read_at.map(|time| {
+            let reader = c.read_by.and_then(|u| names.get(&u).cloned());
+            format!("{} {}", reader.unwrap_or_default(), at(time))
+        }),
+        body: c.body,
+    };
+    let instructions = instructions.into_iter().map(row).collect();
+    let comments = comments.into_iter().map(row).collect();
     let contributions = contribution_rows(
         &item.task,
         plan.cycle,
@@ -352,6 +366,9 @@ pub(super) async fn task_page(
         reports,
         notices,
         can_comment: decide(&caller.actor, Action::Comment(scope)).allowed(),
+        comment_label: CommentKind::written_by(caller.actor.role).zh(),
+        can_acknowledge: decide(&caller.actor, Action::AcknowledgeInstruction(scope)).allowed(),
+        instructions,
         comments,
         contributions,
         history_more: history.total > HISTORY_LINES,

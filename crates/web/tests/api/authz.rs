@@ -139,6 +139,17 @@ pub async fn fixture(app: &TestApp) -> Fixture {
             json!({ "unit_id": bureau.basic.id, "reason": "督办", "response_due": "2026-07-10" }),
         )
         .await;
+    let mut leader = app.login("leader", 203).await;
+    let (status, instruction) = leader
+        .post(
+            &format!("/api/v1/tasks/{t1}/comments"),
+            json!({ "body": "请加快进度" }),
+        )
+        .await;
+    assert_eq!(
+        (status, instruction["kind"].as_str()),
+        (StatusCode::CREATED, Some("instruction"))
+    );
     let (status, _) = supervisor
         .post(
             &format!("/api/v1/plans/{plan}/periods/2026-05/publish"),
@@ -167,6 +178,7 @@ pub async fn fixture(app: &TestApp) -> Fixture {
         ("accepted_report", id(&accepted)),
         ("attachment", id(&attachment)),
         ("notice", id(&notice)),
+        ("instruction", id(&instruction)),
         ("spare_user", id(&spare_user["user"])),
         ("personnel", bureau.personnel.id),
         ("basic", bureau.basic.id),
@@ -567,6 +579,13 @@ fn cases(f: &Fixture) -> Vec<(&'static str, &'static str, String, Send, &'static
             p("/api/v1/tasks/{t1}/comments"),
             J(json!({ "body": "意见" })),
             "UOOOOOON",
+        ),
+        (
+            "post",
+            "/api/v1/comments/{id}/read",
+            p("/api/v1/comments/{instruction}/read"),
+            No,
+            "UFFFOOFN",
         ),
         (
             "get",

@@ -257,6 +257,13 @@ fn cases(f: &Fixture) -> Vec<(&'static str, &'static str, String, Ask, &'static 
         ),
         (
             "post",
+            "/comments/{id}/read",
+            p("/comments/{instruction}/read"),
+            Form(vec![]),
+            "UFFFOOFN",
+        ),
+        (
+            "post",
             "/tasks/{id}/contributions",
             p("/tasks/{t1}/contributions"),
             Form(vec![("period", s("2026-06")), ("body", s("配合情况"))]),

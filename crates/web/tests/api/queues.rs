@@ -255,3 +255,123 @@ async fn a_co_unit_writes_its_part_from_its_home_and_the_lead_sees_it() {
     );
     app.stop().await;
 }
+
+#[tokio::test]
+async fn a_leaders_instruction_waits_in_the_lead_units_queue_until_read() {
+    let Published {
+        app, mut api, plan, ..
+    } = published().await;
+    let (_, detail) = api.get(&format!("/api/v1/plans/{plan}")).await;
+    let task = detail["tasks"][0]["id"].as_i64().unwrap();
+    let task_page = format!("/tasks/{task}");
+
+    let mut leader = browser_login(&app, "leader", 2).await;
+    let (_, body) = leader.get(&task_page).await;
+    let page = html(&body);
+    assert_eq!(
+        texts(&page, "#add-comment button"),
+        vec!["发表批示"],
+        "a leader's word is a 批示"
+    );
+    let token = attr(&page, "#add-comment input[name=csrf_token]", "value").unwrap();
+    let (status, _) = leader
+        .form(
+            &format!("{task_page}/comments"),
+            &[
+                ("csrf_token", &token),
+                ("body", "请抓紧推进，6月底前完成选址"),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let (status, remark) = api
+        .post(
+            &format!("/api/v1/tasks/{task}/comments"),
+            json!({ "body": "请补充选址材料" }),
+        )
+        .await;
+    assert_eq!(
+        (status, remark["kind"].as_str()),
+        (StatusCode::CREATED, Some("comment"))
+    );
+    let (_, comments) = api.get(&format!("/api/v1/tasks/{task}/comments")).await;
+    let instruction = comments["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["kind"] == "instruction")
+        .expect("the leader's instruction")["id"]
+        .as_i64()
+        .unwrap();
+
+    let mut co_unit = browser_login(&app, "finance_reporter", 3).await;
+    let (_, body) = co_unit.get("/").await;
+    assert!(
+        texts(&html(&body), "#queue [data-instruction]").is_empty(),
+        "for the lead unit, not another"
+    );
+
+    let mut reporter = browser_login(&app, "basic_reporter", 4).await;
+    let (_, body) = reporter.get("/").await;
+    let page = html(&body);
+    assert_eq!(
+        texts(&page, "header .badge"),
+        vec!["1"],
+        "only the 批示 waits"
+    );
+    let item = format!("#queue [data-instruction='{instruction}']");
+    assert_eq!(
+        texts(&page, &format!("{item} .narrative")),
+        vec!["请抓紧推进，6月底前完成选址"]
+    );
+    let (_, body) = reporter.get(&task_page).await;
+    let page = html(&body);
+    assert_eq!(
+        texts(&page, "#instructions + ul .unread"),
+        vec!["牵头单位待阅"]
+    );
+    assert_eq!(
+        texts(&page, "#comments + ul li p:last-child"),
+        vec!["请补充选址材料"],
+        "comments are listed apart from instructions"
+    );
+    let token = attr(&page, "input[name=csrf_token]", "value").unwrap();
+    let read = format!("/comments/{instruction}/read");
+    let (status, _) = reporter
+        .form(&read, &[("csrf_token", &token), ("back", "home")])
+        .await;
+    assert_eq!(
+        (status, reporter.location.as_deref()),
+        (StatusCode::SEE_OTHER, Some("/?done=read"))
+    );
+    let (_, body) = reporter.get("/?done=read").await;
+    let page = html(&body);
+    assert_eq!(
+        texts(&page, "#done"),
+        vec!["已标记为已阅，批示人可在任务页面看到。"]
+    );
+    assert!(texts(&page, "#queue [data-instruction]").is_empty());
+    assert!(texts(&page, "header .badge").is_empty());
+
+    let (_, body) = leader.get(&task_page).await;
+    let read_line = texts(&html(&body), "#instructions + ul .read");
+    assert!(read_line[0].starts_with("已阅："), "{read_line:?}");
+    let (status, again) = reporter.form(&read, &[("csrf_token", &token)]).await;
+    assert_eq!(
+        status,
+        StatusCode::SEE_OTHER,
+        "marking twice is harmless: {again}"
+    );
+    let (status, _) = api
+        .post(
+            &format!("/api/v1/comments/{}/read", remark["id"]),
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        status,
+        StatusCode::FORBIDDEN,
+        "a supervisor reads no 批示 for a unit"
+    );
+    app.stop().await;
+}
