@@ -4,8 +4,8 @@
 use chrono::NaiveDate;
 use luoshi_domain::policy::{Action, Actor, TaskAction, decide};
 use luoshi_store::{
-    Audit, Comment, CommentKind, NewNotice, Notice, NoticeFilter, NoticeState, Page, Paging, Store,
-    TaskScopeFacts,
+    Attachment, Audit, Comment, CommentKind, NewAttachment, NewNotice, Notice, NoticeFilter,
+    NoticeState, Page, Paging, Store, TaskScopeFacts,
 };
 
 use crate::error::{AppError, Result, check};
@@ -56,14 +56,33 @@ pub async fn answer(
     audit: &Audit,
     id: i64,
     response: &str,
+    evidence: Option<&NewAttachment>,
 ) -> Result<Notice> {
+    may_answer(store, actor, id).await?;
+    Ok(store.answer_notice(audit, id, response, evidence).await?)
+}
+
+/// Refuses a caller who may not answer the notice, before its file is saved.
+pub async fn may_answer(store: &Store, actor: &Actor, id: i64) -> Result<()> {
     let (notice, scope) = scoped(store, actor, id).await?;
     let action = Action::AnswerNotice {
         task: scope_of(&scope),
         unit: notice.unit_id,
     };
-    check(decide(actor, action), "督办单")?;
-    Ok(store.answer_notice(audit, id, response).await?)
+    check(decide(actor, action), "督办单")
+}
+
+/// The files units attached to their answers of a task's notices (整改材料).
+pub async fn answer_files(store: &Store, actor: &Actor, task_id: i64) -> Result<Vec<Attachment>> {
+    let notices = of_task(store, actor, task_id, Paging::all()).await?.items;
+    let ids: Vec<i64> = notices.iter().map(|n| n.id).collect();
+    Ok(store.notice_attachments(&ids).await?)
+}
+
+/// Refuses a caller who may not read the notice's task (a 404, as for the task).
+pub async fn readable(store: &Store, actor: &Actor, id: i64) -> Result<()> {
+    let (_, scope) = scoped(store, actor, id).await?;
+    check(decide(actor, Action::ReadTask(scope_of(&scope))), "督办单")
 }
 
 /// The supervisor closes the notice (办结).

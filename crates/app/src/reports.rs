@@ -9,6 +9,7 @@ use luoshi_store::{
 };
 
 use crate::error::{AppError, Result, check};
+use crate::notices;
 use crate::tasks::{authorize, known, scope_of};
 
 /// A report the caller may read, with its task's scope; 404 outside the caller's scope.
@@ -176,12 +177,16 @@ pub async fn attach(
     Ok(store.add_attachment(audit, id, attachment).await?)
 }
 
-/// An attachment the caller may download: 404 unless it may read the report.
+/// An attachment the caller may download: 404 unless it may read the report or the notice
+/// it is evidence for.
 pub async fn attachment(store: &Store, actor: &Actor, id: i64) -> Result<Attachment> {
     let attachment = store.attachment(id).await?;
-    readable(store, actor, attachment.report_id)
-        .await
-        .map_err(|_| AppError::NotFound("附件"))?;
+    let allowed = match (attachment.report_id, attachment.notice_id) {
+        (Some(report), _) => readable(store, actor, report).await.map(drop),
+        (None, Some(notice)) => notices::readable(store, actor, notice).await,
+        (None, None) => Err(AppError::NotFound("附件")),
+    };
+    allowed.map_err(|_| AppError::NotFound("附件"))?;
     Ok(attachment)
 }
 

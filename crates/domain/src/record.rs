@@ -268,9 +268,11 @@ pub struct Actual {
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+/// An evidence file: of a report (佐证材料) or of a unit's answer to a notice (整改材料).
 pub struct Attachment {
     pub id: i64,
-    pub report_id: i64,
+    pub report_id: Option<i64>,
+    pub notice_id: Option<i64>,
     pub file_name: String,
     pub content_type: String,
     pub size: i64,

@@ -64,6 +64,7 @@ decode!(Actual {
 decode!(Attachment {
     id,
     report_id,
+    notice_id,
     file_name,
     content_type,
     size,

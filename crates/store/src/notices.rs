@@ -9,9 +9,11 @@ use utoipa::ToSchema;
 
 use crate::audit::Change;
 use crate::decode::{Row, page_of};
+use crate::reports::{ATTACHMENT_COLUMNS, AttachmentOwner, insert_attachment};
 use crate::sql::Sql;
 use crate::{
-    Audit, Comment, CommentKind, Notice, NoticeState, Page, Paging, Result, Store, StoreError, now,
+    Attachment, Audit, Comment, CommentKind, NewAttachment, Notice, NoticeState, Page, Paging,
+    Result, Store, StoreError, now,
 };
 
 #[derive(Clone, Debug, Deserialize, ToSchema)]
@@ -77,9 +79,16 @@ impl Store {
     }
 
     /// The unit's answer (办理情况); an answered notice can be answered again until closed.
-    pub async fn answer_notice(&self, audit: &Audit, id: i64, response: &str) -> Result<Notice> {
+    /// With `evidence`, the file (整改材料) is recorded with the answer, in one transaction.
+    pub async fn answer_notice(
+        &self,
+        audit: &Audit,
+        id: i64,
+        response: &str,
+        evidence: Option<&NewAttachment>,
+    ) -> Result<Notice> {
         text::check_required("response", "办理情况", response)?;
-        self.change_notice(audit, id, AuditAction::Answer, |sql| {
+        self.change_notice(audit, id, AuditAction::Answer, evidence, |sql| {
             sql.push(
                 "UPDATE notices SET state = 'answered', response = ?",
                 response.trim(),
@@ -94,7 +103,7 @@ impl Store {
     }
 
     pub async fn close_notice(&self, audit: &Audit, id: i64) -> Result<Notice> {
-        self.change_notice(audit, id, AuditAction::Close, |sql| {
+        self.change_notice(audit, id, AuditAction::Close, None, |sql| {
             sql.push("UPDATE notices SET state = 'closed', closed_at = ?", now());
             if let Some(actor) = audit.actor_id {
                 sql.push(", closed_by = ?", actor);
@@ -109,6 +118,7 @@ impl Store {
         audit: &Audit,
         id: i64,
         action: AuditAction,
+        evidence: Option<&NewAttachment>,
         build: impl FnOnce(&mut Sql),
     ) -> Result<Notice> {
         let before = self.notice(id).await?;
@@ -118,6 +128,17 @@ impl Store {
         let mut tx = self.write.begin().await?;
         if sql.query().execute(&mut *tx).await?.rows_affected() == 0 {
             return Err(StoreError::Conflict("督办单已办结".into()));
+        }
+        if let Some(file) = evidence {
+            let uploader = audit
+                .actor_id
+                .ok_or_else(|| DomainError::invalid("user", "附件须由用户上传"))?;
+            let attachment =
+                insert_attachment(&mut tx, AttachmentOwner::Notice(id), file, uploader).await?;
+            Change::new(AuditAction::Attach, AuditEntity::Notice, Some(id))
+                .after(&attachment)
+                .record(&mut tx, audit)
+                .await?;
         }
         let Row(after): Row<Notice> =
             sqlx::query_as(&format!("{NOTICE_COLUMNS} FROM notices WHERE id = $1"))
@@ -130,6 +151,16 @@ impl Store {
             .commit(tx, audit)
             .await?;
         Ok(after)
+    }
+
+    /// The files the units attached to their answers of these notices, oldest first.
+    pub async fn notice_attachments(&self, notice_ids: &[i64]) -> Result<Vec<Attachment>> {
+        let mut sql = Sql::new(&format!(
+            "SELECT {ATTACHMENT_COLUMNS} FROM attachments WHERE 1 = 1"
+        ));
+        sql.and_in("notice_id", notice_ids).raw(" ORDER BY id");
+        let rows: Vec<Row<Attachment>> = sql.query_as().fetch_all(&self.read).await?;
+        Ok(rows.into_iter().map(|Row(a)| a).collect())
     }
 
     pub async fn notices(&self, filter: &NoticeFilter, paging: Paging) -> Result<Page<Notice>> {

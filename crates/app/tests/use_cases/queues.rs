@@ -117,6 +117,7 @@ async fn an_open_notice_waits_for_the_unit_it_names_until_answered() {
         &own.audit,
         issued.id,
         "已加快推进",
+        None,
     )
     .await
     .unwrap();

@@ -193,13 +193,20 @@ async fn a_notice_goes_to_the_tasks_units_and_is_answered_by_the_unit_it_names()
         .await
         .unwrap();
     assert_eq!(unseen.total, 0, "a unit sees only notices addressed to it");
-    let hidden =
-        notices::answer(store, &stranger.actor, &stranger.audit, notice.id, "已整改").await;
+    let hidden = notices::answer(
+        store,
+        &stranger.actor,
+        &stranger.audit,
+        notice.id,
+        "已整改",
+        None,
+    )
+    .await;
     assert!(
         matches!(hidden, Err(AppError::NotFound("督办单"))),
         "{hidden:?}"
     );
-    let answered = notices::answer(store, &own.actor, &own.audit, notice.id, "已整改")
+    let answered = notices::answer(store, &own.actor, &own.audit, notice.id, "已整改", None)
         .await
         .unwrap();
     assert_eq!(answered.state, NoticeState::Answered);

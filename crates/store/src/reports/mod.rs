@@ -61,6 +61,44 @@ pub struct NewAttachment {
     pub sha256: String,
 }
 
+pub(crate) const ATTACHMENT_COLUMNS: &str = "id, report_id, notice_id, file_name, content_type, size, stored_name, sha256, uploaded_by, created_at";
+
+/// What an attachment is evidence for.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum AttachmentOwner {
+    Report(i64),
+    Notice(i64),
+}
+
+/// Records an uploaded file inside the caller's transaction (the caller audits it).
+pub(crate) async fn insert_attachment(
+    conn: &mut AnyConnection,
+    owner: AttachmentOwner,
+    file: &NewAttachment,
+    uploader: i64,
+) -> Result<Attachment> {
+    let (report_id, notice_id) = match owner {
+        AttachmentOwner::Report(id) => (Some(id), None),
+        AttachmentOwner::Notice(id) => (None, Some(id)),
+    };
+    let Row(attachment) = sqlx::query_as(&format!(
+        "INSERT INTO attachments (report_id, notice_id, file_name, content_type, size, stored_name, sha256, uploaded_by, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING {ATTACHMENT_COLUMNS}"
+    ))
+    .bind(report_id)
+    .bind(notice_id)
+    .bind(file.file_name.clone())
+    .bind(file.content_type.clone())
+    .bind(file.size)
+    .bind(file.stored_name.clone())
+    .bind(file.sha256.clone())
+    .bind(uploader)
+    .bind(now())
+    .fetch_one(conn)
+    .await?;
+    Ok(attachment)
+}
+
 #[derive(sqlx::FromRow)]
 struct ReportRow {
     id: i64,
@@ -107,13 +145,14 @@ async fn attach_details(conn: &mut AnyConnection, rows: Vec<ReportRow>) -> Resul
         .bind(row.id)
         .fetch_all(&mut *conn)
         .await?);
-        let attachments: Vec<Attachment> = records(sqlx::query_as(
-            "SELECT id, report_id, file_name, content_type, size, stored_name, sha256, uploaded_by, created_at
-             FROM attachments WHERE report_id = $1 ORDER BY id",
-        )
-        .bind(row.id)
-        .fetch_all(&mut *conn)
-        .await?);
+        let attachments: Vec<Attachment> = records(
+            sqlx::query_as(&format!(
+                "SELECT {ATTACHMENT_COLUMNS} FROM attachments WHERE report_id = $1 ORDER BY id"
+            ))
+            .bind(row.id)
+            .fetch_all(&mut *conn)
+            .await?,
+        );
         reports.push(Report {
             id: row.id,
             task_id: row.task_id,
@@ -477,21 +516,8 @@ impl Store {
             .actor_id
             .ok_or_else(|| DomainError::invalid("user", "附件须由用户上传"))?;
         let mut tx = self.write.begin().await?;
-        let Row(attachment): Row<Attachment> = sqlx::query_as(
-            "INSERT INTO attachments (report_id, file_name, content_type, size, stored_name, sha256, uploaded_by, created_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
-             RETURNING id, report_id, file_name, content_type, size, stored_name, sha256, uploaded_by, created_at",
-        )
-        .bind(report_id)
-        .bind(file.file_name.clone())
-        .bind(file.content_type.clone())
-        .bind(file.size)
-        .bind(file.stored_name.clone())
-        .bind(file.sha256.clone())
-        .bind(uploader)
-        .bind(now())
-        .fetch_one(&mut *tx)
-        .await?;
+        let owner = AttachmentOwner::Report(report_id);
+        let attachment = insert_attachment(&mut tx, owner, file, uploader).await?;
         Change::new(AuditAction::Attach, AuditEntity::Report, Some(report_id))
             .after(&attachment)
             .commit(tx, audit)
@@ -500,10 +526,9 @@ impl Store {
     }
 
     pub async fn attachment(&self, id: i64) -> Result<Attachment> {
-        sqlx::query_as(
-            "SELECT id, report_id, file_name, content_type, size, stored_name, sha256, uploaded_by, created_at
-             FROM attachments WHERE id = $1",
-        )
+        sqlx::query_as(&format!(
+            "SELECT {ATTACHMENT_COLUMNS} FROM attachments WHERE id = $1"
+        ))
         .bind(id)
         .fetch_optional(&self.read)
         .await?

@@ -6,15 +6,40 @@ use luoshi_store::*;
 
 use crate::fixture::{ACCEPTED_NARRATIVE, Bureau};
 
-/// A notice goes from issued to answered to closed, and a closed one stays closed.
+/// A notice goes from issued to answered (with its evidence, in the same step) to closed,
+/// and a closed one stays closed.
 async fn a_notice_is_answered_and_closed_once(bureau: &Bureau) {
     let published = bureau.published().await;
     let notice = bureau.issue_notice(&published).await;
     let store = &bureau.store;
+    let evidence = NewAttachment {
+        file_name: "整改报告.pdf".into(),
+        content_type: "application/pdf".into(),
+        size: 12,
+        stored_name: "ab12".into(),
+        sha256: "00".into(),
+    };
     store
-        .answer_notice(&bureau.as_reporter, notice.id, "已加快推进")
+        .answer_notice(
+            &bureau.as_reporter,
+            notice.id,
+            "已加快推进",
+            Some(&evidence),
+        )
         .await
         .unwrap();
+    let files = store.notice_attachments(&[notice.id]).await.unwrap();
+    assert_eq!(
+        files
+            .iter()
+            .map(|f| (f.file_name.as_str(), f.notice_id, f.report_id))
+            .collect::<Vec<_>>(),
+        vec![("整改报告.pdf", Some(notice.id), None)]
+    );
+    assert_eq!(
+        store.attachment(files[0].id).await.unwrap().notice_id,
+        Some(notice.id)
+    );
     let closed = store
         .close_notice(&bureau.as_supervisor, notice.id)
         .await

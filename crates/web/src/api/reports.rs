@@ -376,6 +376,7 @@ pub async fn answer_notice(
             &caller.audit,
             id,
             &input.response,
+            None,
         )
         .await?,
     ))

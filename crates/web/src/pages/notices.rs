@@ -1,7 +1,7 @@
 //! Notices (督办单), comments and leaders' instructions (批示) on a task.
 
 use axum::Form;
-use axum::extract::State;
+use axum::extract::{Multipart, State};
 use axum::response::{IntoResponse, Redirect};
 use luoshi_app::{notices, reports};
 use luoshi_domain::date;
@@ -9,6 +9,7 @@ use serde::Deserialize;
 
 use crate::AppState;
 use crate::api::Path;
+use crate::uploads;
 
 use super::frame::{PageResult, TokenForm, Viewer};
 use super::queue::{Done, after_action};
@@ -95,31 +96,33 @@ pub(super) async fn instruction_read(
     .await
 }
 
-#[derive(Deserialize)]
-pub(super) struct AnswerForm {
-    csrf_token: String,
-    response: String,
-    /// `home` when answered in the home page's queue.
-    #[serde(default)]
-    back: Option<String>,
-}
-
+/// The unit's answer, with its evidence file (整改材料) if one was chosen; `back=home` when
+/// answered in the home page's queue.
 pub(super) async fn notice_answer(
     State(state): State<AppState>,
     Viewer(caller): Viewer,
     Path(id): Path<i64>,
-    Form(form): Form<AnswerForm>,
+    multipart: Multipart,
 ) -> PageResult {
-    caller.check_form_token(&form.csrf_token)?;
+    let (file, form) =
+        uploads::read_form_optional(multipart, state.config.max_attachment_bytes).await?;
+    caller.check_form_token(form.get("csrf_token").map_or("", String::as_str))?;
+    notices::may_answer(&state.store, &caller.actor, id).await?;
+    let evidence = match &file {
+        Some(file) => Some(uploads::store_evidence(&state.config.data_dir, file).await?),
+        None => None,
+    };
+    let response = form.get("response").map_or("", String::as_str);
     let outcome = notices::answer(
         &state.store,
         &caller.actor,
         &caller.audit,
         id,
-        &form.response,
+        response,
+        evidence.as_ref(),
     )
     .await;
-    let back = form.back.as_deref();
+    let back = form.get("back").map(String::as_str);
     after_action(&state, &caller, back, outcome, Done::Answered, |notice| {
         format!("/tasks/{}", notice.task_id)
     })

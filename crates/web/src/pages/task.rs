@@ -141,6 +141,8 @@ struct NoticeRow {
     response_due: chrono::NaiveDate,
     state: &'static str,
     response: String,
+    /// The answer's evidence: id, name and size as people read it.
+    files: Vec<(i64, String, String)>,
 }
 
 #[derive(Template)]
@@ -258,12 +260,18 @@ pub(super) async fn task_page(
         lead: &lead_ids,
         co: &co_ids,
     };
+    let answer_files = notices::answer_files(&state.store, &caller.actor, id).await?;
     let notices = notices::of_task(&state.store, &caller.actor, id, Paging::all())
         .await?
         .items
         .into_iter()
         .map(|n| NoticeRow {
             id: n.id,
+            files: answer_files
+                .iter()
+                .filter(|a| a.notice_id == Some(n.id))
+                .map(|a| (a.id, a.file_name.clone(), file_size(a.size)))
+                .collect(),
             unit: unit_name_of(&item.task, n.unit_id),
             can_answer: n.state != NoticeState::Closed
                 && decide(

@@ -273,7 +273,7 @@ fn cases(f: &Fixture) -> Vec<(&'static str, &'static str, String, Ask, &'static 
             "post",
             "/notices/{id}/answer",
             p("/notices/{notice}/answer"),
-            Form(vec![("response", s("已整改"))]),
+            Multipart(vec![("response", s("已整改"))], "整改报告.pdf", b"%PDF-1.4 report"),
             "UFFFOONN",
         ),
         (

@@ -810,15 +810,16 @@ async fn notices_and_unit_head_approval_on_the_task_page() {
         texts(&html(&body), "#issue-notice").is_empty(),
         "reporters do not issue notices"
     );
-    let (status, _) = personnel
-        .form(
-            &format!("/notices/{notice}/answer"),
-            &[
-                ("csrf_token", answer_token.as_str()),
-                ("response", "已安排专人报送"),
-            ],
-        )
-        .await;
+    let (status, _) = multipart_form(
+        &mut personnel,
+        &format!("/notices/{notice}/answer"),
+        &[
+            ("csrf_token", answer_token.as_str()),
+            ("response", "已安排专人报送"),
+        ],
+        None,
+    )
+    .await;
     assert_eq!(status, StatusCode::SEE_OTHER);
     // The supervisor logged in before (through the API): the board tells what others did since.
     let (_, body) = supervisor.get("/").await;
@@ -856,15 +857,16 @@ async fn notices_and_unit_head_approval_on_the_task_page() {
         "value",
     )
     .unwrap();
-    let (status, _) = basic
-        .form(
-            &format!("/notices/{notice}/answer"),
-            &[
-                ("csrf_token", basic_token.as_str()),
-                ("response", "不是我们的"),
-            ],
-        )
-        .await;
+    let (status, _) = multipart_form(
+        &mut basic,
+        &format!("/notices/{notice}/answer"),
+        &[
+            ("csrf_token", basic_token.as_str()),
+            ("response", "不是我们的"),
+        ],
+        Some(("证明.pdf", b"%PDF-1.4 not ours")),
+    )
+    .await;
     assert_eq!(status, StatusCode::NOT_FOUND, "another unit cannot answer");
     let (status, _) = supervisor
         .form(

@@ -5,7 +5,7 @@
 use axum::http::StatusCode;
 use serde_json::json;
 
-use crate::pages::{attr, browser_login, html, texts};
+use crate::pages::{attr, browser_login, html, multipart_form, texts};
 use crate::support::*;
 
 /// 基础教育科 submits task 1's June report with 6 kindergartens; returns its id and the task's.
@@ -183,14 +183,24 @@ async fn a_unit_answers_its_notice_from_its_home() {
     assert_eq!(texts(&page, "header .badge"), vec!["1"]);
     let item = format!("#queue [data-notice='{notice}']");
     let token = attr(&page, &format!("{item} input[name=csrf_token]"), "value").unwrap();
+    assert_eq!(
+        attr(&page, &format!("{item} form"), "enctype").as_deref(),
+        Some("multipart/form-data"),
+        "the answer carries its evidence"
+    );
     let answer = [
         ("csrf_token", token.as_str()),
         ("back", "home"),
         ("response", "已约谈施工方，7月底前完工"),
     ];
-    let (status, _) = reporter
-        .form(&format!("/notices/{notice}/answer"), &answer)
-        .await;
+    let evidence: &[u8] = b"%PDF-1.4 rectification report";
+    let (status, _) = multipart_form(
+        &mut reporter,
+        &format!("/notices/{notice}/answer"),
+        &answer,
+        Some(("整改报告.pdf", evidence)),
+    )
+    .await;
     assert_eq!(
         (status, reporter.location.as_deref()),
         (StatusCode::SEE_OTHER, Some("/?done=answered"))
@@ -199,6 +209,18 @@ async fn a_unit_answers_its_notice_from_its_home() {
     let page = html(&body);
     assert_eq!(texts(&page, "#done"), vec!["已回复督办单。"]);
     assert!(texts(&page, "#queue [data-notice]").is_empty());
+
+    let mut supervisor = browser_login(&app, "supervisor", 6).await;
+    let (_, body) = supervisor.get(&format!("/tasks/{task}")).await;
+    let page = html(&body);
+    let row = format!("#notices tr[data-notice='{notice}']");
+    assert_eq!(texts(&page, &format!("{row} .attachments a")), vec!["整改报告.pdf"]);
+    let link = attr(&page, &format!("{row} .attachments a"), "href").unwrap();
+    let (status, bytes) = supervisor.get_bytes(&link).await;
+    assert_eq!((status, bytes.as_slice()), (StatusCode::OK, evidence));
+    let mut outsider = app.login("safety_reporter", 5).await;
+    let (status, _) = outsider.get_bytes(&link).await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "not for a unit outside the task");
     app.stop().await;
 }
 
