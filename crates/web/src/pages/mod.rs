@@ -17,6 +17,7 @@ mod public;
 mod queue;
 mod report;
 mod review;
+mod review_outline;
 mod review_units;
 mod rows;
 mod session;
@@ -65,7 +66,10 @@ pages! {
     get "/plans/{id}/review" => review::review_page,
     post "/plans/{id}/review/units" => review_units::review_unit,
     post "/plans/{id}/review/assign" => review_units::review_assign,
-    post "/plans/{id}/review/targets/{target}" => review::review_target,
+    post "/plans/{id}/review/sections" => review_outline::review_section_new,
+    post "/plans/{id}/review/sections/{section}" => review_outline::review_section,
+    post "/plans/{id}/review/targets/{target}" => review_outline::review_target,
+    post "/plans/{id}/review/tasks/{task}/targets" => review_outline::review_target_new,
     post "/plans/{id}/review/tasks/{task}" => review::review_task,
     post "/plans/{id}/review/publish" => review::review_publish,
     post "/plans/{id}/review/settings" => review::review_settings,

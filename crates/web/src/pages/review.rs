@@ -14,6 +14,7 @@ use luoshi_domain::period::Cycle;
 use luoshi_domain::policy::{Action, decide};
 use luoshi_domain::record::PlanStatus;
 use luoshi_domain::units::Proposal;
+use luoshi_plandoc::model::Comparator;
 use luoshi_store::{Paging, Plan};
 use serde::Deserialize;
 
@@ -106,13 +107,25 @@ pub(super) async fn upload_submit(
 struct ReviewTarget {
     id: i64,
     indicator: String,
+    comparator: &'static str,
     value: String,
     unit: String,
+}
+
+/// A section with its number as the plan prints it (三、) and its parts for editing.
+struct ReviewSection {
+    id: i64,
+    number: i64,
+    numeral: String,
+    title: String,
+    tasks: usize,
 }
 
 struct ReviewTask {
     id: i64,
     section_id: Option<i64>,
+    /// 二、… above the first task of each section.
+    section_heading: Option<String>,
     /// No lead unit yet: publishing waits for one.
     no_lead: bool,
     number: i64,
@@ -124,6 +137,12 @@ struct ReviewTask {
     deadline: String,
     deadline_date: String,
     targets: Vec<ReviewTarget>,
+}
+
+impl ReviewTask {
+    fn in_section(&self, section: &ReviewSection) -> bool {
+        self.section_id == Some(section.id)
+    }
 }
 
 /// A written name no unit matched, with the unit it resembles preselected, or marked as
@@ -152,14 +171,20 @@ struct ReviewPage {
     source: String,
     unmatched: Vec<UnmatchedLine>,
     units: Vec<(i64, String)>,
-    sections: Vec<(i64, String)>,
+    sections: Vec<ReviewSection>,
     tasks: Vec<ReviewTask>,
+    comparators: Vec<(&'static str, &'static str)>,
     /// How many tasks have no lead unit yet.
     without_lead: usize,
     /// The plan's year is not this year's; publishing asks to confirm.
     year_warning: Option<String>,
     cycles: Vec<(&'static str, &'static str)>,
     reporting_start: String,
+}
+
+/// A section's number as the plan prints it (三).
+fn numeral(number: i64) -> String {
+    luoshi_plandoc::numerals::to_chinese(number.clamp(0, 9999) as u32)
 }
 
 fn escape(text: &str) -> String {
@@ -261,9 +286,15 @@ async fn review_view(
     let units = units.into_iter().map(|u| (u.id, u.name)).collect();
     let rows: Vec<ReviewTask> = tasks
         .iter()
-        .map(|t| ReviewTask {
+        .enumerate()
+        .map(|(i, t)| ReviewTask {
             id: t.id,
             section_id: t.section_id,
+            section_heading: sections
+                .iter()
+                .find(|s| Some(s.id) == t.section_id)
+                .filter(|_| i == 0 || tasks[i - 1].section_id != t.section_id)
+                .map(|s| format!("{}、{}", numeral(s.number), s.title)),
             no_lead: t.lead_unit_ids().is_empty(),
             number: t.number,
             heading: t.heading.clone(),
@@ -278,6 +309,7 @@ async fn review_view(
                 .map(|g| ReviewTarget {
                     id: g.id,
                     indicator: g.indicator.clone(),
+                    comparator: g.comparator.as_str(),
                     value: g
                         .annual_value
                         .map(trim_number)
@@ -310,16 +342,17 @@ async fn review_view(
         units,
         sections: sections
             .into_iter()
-            .map(|s| {
-                (
-                    s.id,
-                    format!(
-                        "{}、{}",
-                        luoshi_plandoc::numerals::to_chinese(s.number as u32),
-                        s.title
-                    ),
-                )
+            .map(|s| ReviewSection {
+                id: s.id,
+                number: s.number,
+                numeral: numeral(s.number),
+                tasks: rows.iter().filter(|t| t.section_id == Some(s.id)).count(),
+                title: s.title,
             })
+            .collect(),
+        comparators: Comparator::ALL
+            .iter()
+            .map(|c| (c.as_str(), c.zh()))
             .collect(),
         without_lead: rows.iter().filter(|t| t.no_lead).count(),
         tasks: rows,
@@ -355,19 +388,14 @@ pub(super) async fn outcome<T>(
 }
 
 /// The review again with why the change was refused (422).
-async fn refused(state: &AppState, caller: &Caller, plan: i64, message: String) -> PageResult {
+pub(super) async fn refused(
+    state: &AppState,
+    caller: &Caller,
+    plan: i64,
+    message: String,
+) -> PageResult {
     let page = review_view(state, caller, plan, Some(message)).await?;
     Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)).into_response())
-}
-
-#[derive(Deserialize)]
-pub(super) struct TargetForm {
-    csrf_token: String,
-    annual_value: String,
-    #[serde(default)]
-    indicator: String,
-    #[serde(default)]
-    unit: String,
 }
 
 #[derive(Deserialize)]
@@ -388,6 +416,9 @@ pub(super) struct TaskEditForm {
     lead: String,
     #[serde(default)]
     co: String,
+    /// The section the task belongs to; empty leaves it where it is.
+    #[serde(default)]
+    section: String,
 }
 
 /// Edits one task of the plan under review: save its fields, delete it, or merge it into
@@ -403,7 +434,15 @@ pub(super) async fn review_task(
     let result = match form.op.as_str() {
         "save" => {
             let edited = async {
+                let section_id = match form.section.trim() {
+                    "" => None,
+                    typed => Some(typed.parse::<i64>().map_err(|_| AppError::Invalid {
+                        field: "section",
+                        message: format!("部分“{typed}”不存在"),
+                    })?),
+                };
                 let input = luoshi_store::TaskInput {
+                    section_id,
                     heading: Some(form.heading.trim().to_string()),
                     objective: Some(form.objective.trim().to_string()),
                     deadline: Some(DateEdit::parse("deadline", &form.deadline)?),
@@ -436,35 +475,6 @@ pub(super) async fn review_task(
             message: format!("不支持的操作“{other}”"),
         }),
     };
-    outcome(&state, &caller, id, result).await
-}
-
-pub(super) async fn review_target(
-    State(state): State<AppState>,
-    Viewer(caller): Viewer,
-    Path((id, target)): Path<(i64, i64)>,
-    Form(form): Form<TargetForm>,
-) -> PageResult {
-    caller.check_form_token(&form.csrf_token)?;
-    let Ok(value) = form.annual_value.trim().parse::<f64>() else {
-        return refused(
-            &state,
-            &caller,
-            id,
-            format!("目标值“{}”不是数字", form.annual_value),
-        )
-        .await;
-    };
-    let text = |t: &str| Some(t.trim().to_string()).filter(|t| !t.is_empty());
-    let input = luoshi_store::TargetInput {
-        annual_value: Some(value),
-        indicator: text(&form.indicator),
-        unit: text(&form.unit),
-        ..Default::default()
-    };
-    let result =
-        plan_editing::update_target(&state.store, &caller.actor, &caller.audit, target, &input)
-            .await;
     outcome(&state, &caller, id, result).await
 }
 

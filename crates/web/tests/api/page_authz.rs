@@ -145,6 +145,32 @@ fn cases(f: &Fixture) -> Vec<(&'static str, &'static str, String, Ask, &'static 
         ),
         (
             "post",
+            "/plans/{id}/review/sections",
+            p("/plans/{draft}/review/sections"),
+            Form(vec![("number", s("")), ("title", s("其他工作"))]),
+            "UOOFFFFF",
+        ),
+        (
+            "post",
+            "/plans/{id}/review/sections/{section}",
+            p("/plans/{draft}/review/sections/{section}"),
+            Form(vec![("number", s("4")), ("title", s("其他"))]),
+            "UOOFFFFF",
+        ),
+        (
+            "post",
+            "/plans/{id}/review/tasks/{task}/targets",
+            p("/plans/{plan}/review/tasks/{t1}/targets"),
+            Form(vec![
+                ("indicator", s("新增学位")),
+                ("comparator", s("ge")),
+                ("annual_value", s("3000")),
+                ("unit", s("个")),
+            ]),
+            "UOOFFFFF",
+        ),
+        (
+            "post",
             "/plans/{id}/review/targets/{target}",
             p("/plans/{plan}/review/targets/{target}"),
             Form(vec![
@@ -273,7 +299,11 @@ fn cases(f: &Fixture) -> Vec<(&'static str, &'static str, String, Ask, &'static 
             "post",
             "/notices/{id}/answer",
             p("/notices/{notice}/answer"),
-            Multipart(vec![("response", s("已整改"))], "整改报告.pdf", b"%PDF-1.4 report"),
+            Multipart(
+                vec![("response", s("已整改"))],
+                "整改报告.pdf",
+                b"%PDF-1.4 report",
+            ),
             "UFFFOONN",
         ),
         (

@@ -214,13 +214,20 @@ async fn a_unit_answers_its_notice_from_its_home() {
     let (_, body) = supervisor.get(&format!("/tasks/{task}")).await;
     let page = html(&body);
     let row = format!("#notices tr[data-notice='{notice}']");
-    assert_eq!(texts(&page, &format!("{row} .attachments a")), vec!["整改报告.pdf"]);
+    assert_eq!(
+        texts(&page, &format!("{row} .attachments a")),
+        vec!["整改报告.pdf"]
+    );
     let link = attr(&page, &format!("{row} .attachments a"), "href").unwrap();
     let (status, bytes) = supervisor.get_bytes(&link).await;
     assert_eq!((status, bytes.as_slice()), (StatusCode::OK, evidence));
     let mut outsider = app.login("safety_reporter", 5).await;
     let (status, _) = outsider.get_bytes(&link).await;
-    assert_eq!(status, StatusCode::NOT_FOUND, "not for a unit outside the task");
+    assert_eq!(
+        status,
+        StatusCode::NOT_FOUND,
+        "not for a unit outside the task"
+    );
     app.stop().await;
 }
 

@@ -248,3 +248,146 @@ async fn a_plan_of_another_year_is_published_only_when_confirmed() {
     assert_eq!(status, StatusCode::SEE_OTHER);
     app.stop().await;
 }
+
+#[tokio::test]
+async fn targets_and_sections_are_added_corrected_and_deleted_on_the_review_screen() {
+    let app = TestApp::start(Backend::Sqlite, june_28()).await.unwrap();
+    bureau(&app).await;
+    let mut browser = browser_login(&app, "supervisor", 1).await;
+    let (review, token) = upload(&mut browser, PLAN_TEXT).await;
+    let (_, body) = browser.get(&review).await;
+    let page = html(&body);
+    assert_eq!(
+        texts(&page, "h3.section-heading"),
+        vec![
+            "一、推进学前教育普及普惠",
+            "二、加强教师队伍建设",
+            "三、守牢安全底线"
+        ],
+        "tasks are listed under their sections"
+    );
+    let plan = plan_json(&app, &review).await;
+    let first = plan["tasks"][0]["id"].as_i64().unwrap();
+    let rate = &plan["tasks"][0]["targets"][1];
+    assert_eq!(rate["comparator"], "ge", "达到92%以上");
+    let rate_id = rate["id"].as_i64().unwrap();
+    let base = review.trim_end_matches("/review").to_string();
+
+    let new_target = format!("{base}/review/tasks/{first}/targets");
+    let vague = [
+        ("csrf_token", token.as_str()),
+        ("indicator", "新增学位"),
+        ("comparator", "ge"),
+        ("annual_value", "约3000"),
+        ("unit", "个"),
+    ];
+    let (status, body) = browser.form(&new_target, &vague).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        texts(&html(&body), "#review-messages [role=alert]"),
+        vec!["目标值“约3000”不是数字"]
+    );
+    let added = [
+        ("csrf_token", token.as_str()),
+        ("indicator", "新增学位"),
+        ("comparator", "ge"),
+        ("annual_value", "3000"),
+        ("unit", "个"),
+    ];
+    let (status, _) = browser.form(&new_target, &added).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let corrected = [
+        ("csrf_token", token.as_str()),
+        ("op", "save"),
+        ("indicator", "学前三年毛入园率"),
+        ("comparator", "eq"),
+        ("annual_value", "93"),
+        ("unit", "%"),
+    ];
+    let (status, _) = browser
+        .form(&format!("{base}/review/targets/{rate_id}"), &corrected)
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let plan = plan_json(&app, &review).await;
+    let targets = plan["tasks"][0]["targets"].as_array().unwrap();
+    let summary: Vec<(String, String, f64)> = targets
+        .iter()
+        .map(|t| {
+            (
+                t["indicator"].as_str().unwrap().to_string(),
+                t["comparator"].as_str().unwrap().to_string(),
+                t["annual_value"].as_f64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(summary[1], ("学前三年毛入园率".into(), "eq".into(), 93.0));
+    assert_eq!(summary[2], ("新增学位".into(), "ge".into(), 3000.0));
+    let added_id = targets[2]["id"].as_i64().unwrap();
+    let (status, _) = browser
+        .form(
+            &format!("{base}/review/targets/{added_id}"),
+            &[("csrf_token", token.as_str()), ("op", "delete")],
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let plan = plan_json(&app, &review).await;
+    assert_eq!(plan["tasks"][0]["targets"].as_array().unwrap().len(), 2);
+
+    let section = plan["sections"][0]["id"].as_i64().unwrap();
+    let renamed = [
+        ("csrf_token", token.as_str()),
+        ("number", "一"),
+        ("title", "推进学前教育优质普惠"),
+    ];
+    let (status, _) = browser
+        .form(&format!("{base}/review/sections/{section}"), &renamed)
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let (status, _) = browser
+        .form(
+            &format!("{base}/review/sections"),
+            &[
+                ("csrf_token", token.as_str()),
+                ("number", "四"),
+                ("title", "其他工作"),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let plan = plan_json(&app, &review).await;
+    let sections: Vec<(i64, String)> = plan["sections"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| {
+            (
+                s["number"].as_i64().unwrap(),
+                s["title"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(sections[0], (1, "推进学前教育优质普惠".to_string()));
+    assert_eq!(sections[3], (4, "其他工作".to_string()));
+    let other = plan["sections"][3]["id"].as_i64().unwrap().to_string();
+    let last = &plan["tasks"][3];
+    let moved = [
+        ("csrf_token", token.as_str()),
+        ("op", "save"),
+        ("heading", last["heading"].as_str().unwrap()),
+        ("objective", ""),
+        ("deadline", ""),
+        ("deadline_text", ""),
+        ("lead", "安全管理科"),
+        ("co", ""),
+        ("section", other.as_str()),
+    ];
+    let task = last["id"].as_i64().unwrap();
+    let (status, _) = browser
+        .form(&format!("{base}/review/tasks/{task}"), &moved)
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let (_, body) = browser.get(&review).await;
+    let headings = texts(&html(&body), "h3.section-heading");
+    assert_eq!(headings.last().map(String::as_str), Some("四、其他工作"));
+    app.stop().await;
+}
