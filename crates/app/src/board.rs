@@ -215,14 +215,25 @@ pub async fn task(
     id: i64,
     today: NaiveDate,
 ) -> Result<(Plan, TaskWithLight)> {
+    let (plan, item, _) = task_detail(store, actor, id, today).await?;
+    Ok((plan, item))
+}
+
+/// A task the caller may read with its light and its targets' progress, computed from the
+/// task's own reports.
+pub async fn task_detail(
+    store: &Store,
+    actor: &Actor,
+    id: i64,
+    today: NaiveDate,
+) -> Result<(Plan, TaskWithLight, Vec<TargetProgress>)> {
     let scope = authorize(store, actor, id, TaskAction::Read).await?;
     let plan = store.plan(actor.organization_id, scope.plan_id).await?;
-    let item = visible_tasks(store, actor, &plan, today)
-        .await?
-        .into_iter()
-        .find(|t| t.task.id == id)
-        .ok_or(AppError::NotFound("任务"))?;
-    Ok((plan, item))
+    let organization = store.organization(actor.organization_id).await?;
+    let (item, targets) = store
+        .task_progress(&plan, id, &organization.light_rules, today)
+        .await?;
+    Ok((plan, item, targets))
 }
 
 /// The tasks the caller's units lead or help with, plan by plan, in each plan's order.
@@ -373,17 +384,8 @@ pub async fn task_targets(
     task_id: i64,
     today: NaiveDate,
 ) -> Result<Vec<TargetProgress>> {
-    let scope = authorize(store, actor, task_id, TaskAction::Read).await?;
-    let plan = store.plan(actor.organization_id, scope.plan_id).await?;
-    let organization = store.organization(actor.organization_id).await?;
-    let board = store
-        .dashboard(&plan, &organization.light_rules, today)
-        .await?;
-    Ok(board
-        .targets
-        .into_iter()
-        .filter(|t| t.task_id == task_id)
-        .collect())
+    let (_, _, targets) = task_detail(store, actor, task_id, today).await?;
+    Ok(targets)
 }
 
 /// What others changed in a plan since the caller's previous login (or lately, on a first

@@ -6,13 +6,14 @@ use std::collections::{BTreeMap, HashMap};
 
 use chrono::{Datelike, NaiveDate};
 use luoshi_domain::light::{
-    self, Light, LightColor, LightRules, MissingReport, TargetLag, TaskFacts,
+    self, LightColor, LightRules, MissingReport, TargetLag, TaskFacts,
 };
 use luoshi_domain::period::{Cycle, Period, china_time};
 use luoshi_domain::report::{ProgressStatus, ReportState};
 
 use crate::PlanStatus;
 use crate::audit::Change;
+use crate::sql::Sql;
 use crate::{
     Audit, Dashboard, LightCounts, OwedReport, Plan, PublicPeriod, PublicTarget, PublicTask,
     Result, SectionFigures, Store, StoreError, TargetProgress, Task, TaskWithLight, UnitFigures,
@@ -186,21 +187,32 @@ impl PlanFacts {
 
 impl Store {
     async fn plan_facts(&self, plan: &Plan) -> Result<PlanFacts> {
-        let tasks = self.plan_tasks(plan.id).await?;
-        let reports: Vec<ReportFact> = sqlx::query_as(
+        self.facts(plan, None).await
+    }
+
+    /// The facts of a plan's tasks, or of `only` that one task (a task page needs no more).
+    async fn facts(&self, plan: &Plan, only: Option<i64>) -> Result<PlanFacts> {
+        let tasks = match only {
+            Some(task_id) => vec![self.task(task_id).await?],
+            None => self.plan_tasks(plan.id).await?,
+        };
+        let mut reports = Sql::new(
             "SELECT r.id, r.task_id, r.period, r.version, r.state, r.status, r.return_count, r.submitted_at FROM reports r
-             JOIN tasks t ON t.id = r.task_id WHERE t.plan_id = $1 ORDER BY r.task_id, r.period, r.version",
-        )
-        .bind(plan.id)
-        .fetch_all(&self.read)
-        .await?;
-        let actuals: Vec<ActualFact> = sqlx::query_as(
+             JOIN tasks t ON t.id = r.task_id WHERE 1 = 1",
+        );
+        reports.push(" AND t.plan_id = ?", plan.id);
+        let mut actuals = Sql::new(
             "SELECT a.report_id, a.target_id, a.value FROM report_actuals a
-             JOIN reports r ON r.id = a.report_id JOIN tasks t ON t.id = r.task_id WHERE t.plan_id = $1",
-        )
-        .bind(plan.id)
-        .fetch_all(&self.read)
-        .await?;
+             JOIN reports r ON r.id = a.report_id JOIN tasks t ON t.id = r.task_id WHERE 1 = 1",
+        );
+        actuals.push(" AND t.plan_id = ?", plan.id);
+        if let Some(task_id) = only {
+            reports.push(" AND r.task_id = ?", task_id);
+            actuals.push(" AND r.task_id = ?", task_id);
+        }
+        reports.raw(" ORDER BY r.task_id, r.period, r.version");
+        let reports: Vec<ReportFact> = reports.query_as().fetch_all(&self.read).await?;
+        let actuals: Vec<ActualFact> = actuals.query_as().fetch_all(&self.read).await?;
         let mut latest: HashMap<i64, Vec<ReportFact>> = HashMap::new();
         for report in reports {
             let list = latest.entry(report.task_id).or_default();
@@ -257,19 +269,28 @@ impl Store {
             .collect())
     }
 
-    pub async fn task_light(
+    /// One task of `plan` with its light and its targets' progress on `today`, read from
+    /// that task's reports alone (the task page; the whole plan is not loaded).
+    pub async fn task_progress(
         &self,
         plan: &Plan,
         task_id: i64,
         rules: &LightRules,
         today: NaiveDate,
-    ) -> Result<Light> {
-        self.tasks_with_lights(plan, rules, today)
-            .await?
-            .into_iter()
-            .find(|t| t.task.id == task_id)
-            .map(|t| t.light)
-            .ok_or(StoreError::NotFound("任务"))
+    ) -> Result<(TaskWithLight, Vec<TargetProgress>)> {
+        let facts = self.facts(plan, Some(task_id)).await?;
+        let task = facts
+            .tasks
+            .iter()
+            .find(|t| t.plan_id == plan.id)
+            .ok_or(StoreError::NotFound("任务"))?;
+        let (task_facts, progress) = facts.task_facts(task, plan.cycle, today);
+        let item = TaskWithLight {
+            task: task.clone(),
+            light: light::compute(rules, &task_facts, today),
+            status: task_facts.latest_status,
+        };
+        Ok((item, progress))
     }
 
     /// The reports a plan's tasks still owe on `today`, late ones first, for the units that

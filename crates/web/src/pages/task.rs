@@ -214,10 +214,10 @@ pub(super) async fn task_page(
     Path(id): Path<i64>,
     Query(query): Query<TaskQuery>,
 ) -> PageResult {
-    let (plan, item) = task_with_light(&state, &caller, id).await?;
+    let (plan, item, progress) =
+        board::task_detail(&state.store, &caller.actor, id, state.today()).await?;
     let organization = admin::organization(&state.store, &caller.actor).await?;
-    let targets = board::task_targets(&state.store, &caller.actor, id, state.today())
-        .await?
+    let targets = progress
         .iter()
         .map(|t| target_view(t, organization.light_rules.yellow_lag_percent))
         .collect();
