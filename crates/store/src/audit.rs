@@ -222,9 +222,38 @@ impl Store {
             HistoryScope::Task(id) => ("t.id = ?", id),
             HistoryScope::Plan(id) => ("t.plan_id = ?", id),
         };
-        // Entries of no organization are command-line changes; the scope below keeps them
-        // to this organization's records.
-        let mut sql = Sql::new(" FROM audit_log WHERE 1 = 1");
+        // One indexed lookup by (entity, entity_id) per kind of record, joined by UNION ALL:
+        // an OR across kinds would scan the whole log. Entries of no organization are
+        // command-line changes; the scope keeps them to this organization's records.
+        let mut sql = Sql::new(" FROM audit_log WHERE id IN (");
+        sql.push(
+            &format!(
+                "SELECT a.id FROM audit_log a JOIN tasks t ON a.entity = 'task' AND a.entity_id = t.id WHERE {tasks}"
+            ),
+            id,
+        );
+        for (entity, table) in TASK_CHILDREN {
+            sql.push(
+                &format!(
+                    " UNION ALL SELECT a.id FROM {table} x JOIN tasks t ON t.id = x.task_id \
+                     JOIN audit_log a ON a.entity = '{}' AND a.entity_id = x.id WHERE {tasks}",
+                    entity.as_str()
+                ),
+                id,
+            );
+        }
+        if let HistoryScope::Plan(plan) = scope {
+            sql.push(
+                " UNION ALL SELECT a.id FROM audit_log a WHERE a.entity = 'plan' AND a.entity_id = ?",
+                plan,
+            );
+            sql.push(
+                " UNION ALL SELECT a.id FROM sections s JOIN audit_log a \
+                 ON a.entity = 'section' AND a.entity_id = s.id WHERE s.plan_id = ?",
+                plan,
+            );
+        }
+        sql.raw(")");
         sql.push(
             " AND (organization_id = ? OR organization_id IS NULL)",
             organization_id,
@@ -232,30 +261,6 @@ impl Store {
         if let Some(after) = after {
             sql.push(" AND id > ?", after);
         }
-        sql.push(
-            &format!(
-                " AND ((entity = 'task' AND entity_id IN (SELECT t.id FROM tasks t WHERE {tasks}))"
-            ),
-            id,
-        );
-        for (entity, table) in TASK_CHILDREN {
-            sql.push(
-                &format!(
-                    " OR (entity = '{}' AND entity_id IN \
-                     (SELECT x.id FROM {table} x JOIN tasks t ON t.id = x.task_id WHERE {tasks}))",
-                    entity.as_str()
-                ),
-                id,
-            );
-        }
-        if let HistoryScope::Plan(plan) = scope {
-            sql.push(" OR (entity = 'plan' AND entity_id = ?)", plan);
-            sql.push(
-                " OR (entity = 'section' AND entity_id IN (SELECT id FROM sections WHERE plan_id = ?))",
-                plan,
-            );
-        }
-        sql.raw(")");
         self.page(&sql, AUDIT_COLUMNS, " ORDER BY id DESC", paging)
             .await
             .map(page_of)

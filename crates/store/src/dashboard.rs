@@ -5,9 +5,7 @@ use luoshi_domain::audit::{AuditAction, AuditEntity};
 use std::collections::{BTreeMap, HashMap};
 
 use chrono::{Datelike, NaiveDate};
-use luoshi_domain::light::{
-    self, LightColor, LightRules, MissingReport, TargetLag, TaskFacts,
-};
+use luoshi_domain::light::{self, LightColor, LightRules, MissingReport, TargetLag, TaskFacts};
 use luoshi_domain::period::{Cycle, Period, china_time};
 use luoshi_domain::report::{ProgressStatus, ReportState};
 

@@ -2,6 +2,8 @@
 //! contributions. The lead unit owes one report per task and period; it moves through
 //! [`ReportState`]; an accepted report is never changed again, a correction is a new version.
 
+use std::collections::HashMap;
+
 use luoshi_domain::DomainError;
 use luoshi_domain::audit::{AuditAction, AuditEntity};
 use luoshi_domain::period::{Cycle, Period};
@@ -136,23 +138,40 @@ async fn load_report(conn: &mut AnyConnection, id: i64) -> Result<Report> {
     Ok(reports.remove(0))
 }
 
+/// Reports with their actuals and attachments, read in two queries per chunk of reports
+/// rather than two per report.
 async fn attach_details(conn: &mut AnyConnection, rows: Vec<ReportRow>) -> Result<Vec<Report>> {
+    let mut actuals: HashMap<i64, Vec<Actual>> = HashMap::new();
+    let mut attachments: HashMap<i64, Vec<Attachment>> = HashMap::new();
+    let ids: Vec<i64> = rows.iter().map(|row| row.id).collect();
+    for chunk in ids.chunks(500) {
+        let mut sql =
+            Sql::new("SELECT report_id, target_id, value, note FROM report_actuals WHERE 1 = 1");
+        sql.and_in("report_id", chunk)
+            .raw(" ORDER BY report_id, target_id");
+        let found: Vec<(i64, i64, f64, String)> = sql.query_as().fetch_all(&mut *conn).await?;
+        for (report_id, target_id, value, note) in found {
+            actuals.entry(report_id).or_default().push(Actual {
+                target_id,
+                value,
+                note,
+            });
+        }
+        let mut sql = Sql::new(&format!(
+            "SELECT {ATTACHMENT_COLUMNS} FROM attachments WHERE 1 = 1"
+        ));
+        sql.and_in("report_id", chunk).raw(" ORDER BY id");
+        let found: Vec<Attachment> = records(sql.query_as().fetch_all(&mut *conn).await?);
+        for attachment in found {
+            if let Some(report_id) = attachment.report_id {
+                attachments.entry(report_id).or_default().push(attachment);
+            }
+        }
+    }
     let mut reports = Vec::with_capacity(rows.len());
     for row in rows {
-        let actuals: Vec<Actual> = records(sqlx::query_as(
-            "SELECT target_id, value, note FROM report_actuals WHERE report_id = $1 ORDER BY target_id",
-        )
-        .bind(row.id)
-        .fetch_all(&mut *conn)
-        .await?);
-        let attachments: Vec<Attachment> = records(
-            sqlx::query_as(&format!(
-                "SELECT {ATTACHMENT_COLUMNS} FROM attachments WHERE report_id = $1 ORDER BY id"
-            ))
-            .bind(row.id)
-            .fetch_all(&mut *conn)
-            .await?,
-        );
+        let actuals = actuals.remove(&row.id).unwrap_or_default();
+        let attachments = attachments.remove(&row.id).unwrap_or_default();
         reports.push(Report {
             id: row.id,
             task_id: row.task_id,
