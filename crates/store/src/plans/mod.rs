@@ -518,34 +518,29 @@ impl Store {
         &self,
         organization_id: i64,
     ) -> Result<HashMap<i64, TaskScopeFacts>> {
-        let tasks: Vec<(i64, i64)> = sqlx::query_as(
-            "SELECT t.id, t.plan_id FROM tasks t JOIN plans p ON p.id = t.plan_id \
+        // One query: every published task with each of its units (or none).
+        let rows: Vec<(i64, i64, Option<String>, Option<i64>)> = sqlx::query_as(
+            "SELECT t.id, t.plan_id, tu.role, tu.unit_id FROM tasks t JOIN plans p ON p.id = t.plan_id \
+             LEFT JOIN task_units tu ON tu.task_id = t.id AND tu.unit_id IS NOT NULL \
              WHERE p.organization_id = $1 AND p.status = 'published'",
         )
         .bind(organization_id)
         .fetch_all(&self.read)
         .await?;
-        let units: Vec<(i64, String, i64)> = sqlx::query_as(
-            "SELECT tu.task_id, tu.role, tu.unit_id FROM task_units tu \
-             JOIN tasks t ON t.id = tu.task_id JOIN plans p ON p.id = t.plan_id \
-             WHERE p.organization_id = $1 AND p.status = 'published' AND tu.unit_id IS NOT NULL",
-        )
-        .bind(organization_id)
-        .fetch_all(&self.read)
-        .await?;
-        let mut by_task: HashMap<i64, Vec<(&str, i64)>> = HashMap::new();
-        for (task, role, unit) in &units {
-            by_task
-                .entry(*task)
-                .or_default()
-                .push((role.as_str(), *unit));
+        let mut plans: HashMap<i64, i64> = HashMap::new();
+        let mut units: HashMap<i64, Vec<(&str, i64)>> = HashMap::new();
+        for (task, plan, role, unit) in &rows {
+            plans.insert(*task, *plan);
+            let of_task = units.entry(*task).or_default();
+            if let (Some(role), Some(unit)) = (role, unit) {
+                of_task.push((role.as_str(), *unit));
+            }
         }
-        Ok(tasks
+        Ok(plans
             .into_iter()
             .map(|(task_id, plan_id)| {
-                let own = by_task.get(&task_id).map(Vec::as_slice).unwrap_or(&[]);
-                let facts =
-                    scope_facts(task_id, plan_id, organization_id, true, own.iter().copied());
+                let own = units[&task_id].iter().copied();
+                let facts = scope_facts(task_id, plan_id, organization_id, true, own);
                 (task_id, facts)
             })
             .collect())
