@@ -324,6 +324,84 @@ async fn journeys_in_a_real_browser() {
     assert_eq!(h1(&driver).await, "页面不存在");
     driver.quit().await.unwrap();
 
+    // A leader's word on the unit's task is a 批示 ...
+    let driver = browser(port).await;
+    log_in(&driver, &base, "juzhang", &password("juzhang")).await;
+    driver.goto(format!("{base}{task_url}")).await.unwrap();
+    let instruction = "请抓紧推进，月底前报送完成情况";
+    fill(&driver, "#add-comment textarea[name=body]", instruction).await;
+    click_to(&driver, "#add-comment button[type=submit]", &task_url).await;
+    assert!(
+        text_of(&driver, "#instructions + ul")
+            .await
+            .contains(instruction)
+    );
+    driver.quit().await.unwrap();
+    // ... which waits on the unit's home, read on a phone and marked 已阅 there; the unit
+    // then writes its whole period on one page.
+    let driver = browser(port).await;
+    driver.set_window_rect(0, 0, 390, 844).await.unwrap();
+    log_in(&driver, &base, "jijiao", &password("jijiao")).await;
+    assert!(
+        text_of(&driver, "#instructions")
+            .await
+            .starts_with("待阅的领导批示")
+    );
+    assert!(
+        text_of(&driver, "#queue [data-instruction]")
+            .await
+            .contains(instruction)
+    );
+    shoot(&driver, "instruction-queue").await;
+    click_to(
+        &driver,
+        "#queue [data-instruction] button[type=submit]",
+        "/",
+    )
+    .await;
+    assert!(text_of(&driver, "#done").await.starts_with("已标记为已阅"));
+    let period_page = driver
+        .find(By::Css("#period-links a"))
+        .await
+        .unwrap()
+        .attr("href")
+        .await
+        .unwrap()
+        .unwrap();
+    click_to(&driver, "#period-links a", &period_page).await;
+    assert!(
+        h1(&driver).await.contains("集中填报"),
+        "{}",
+        h1(&driver).await
+    );
+    let lines = driver
+        .find_all(By::Css("fieldset.batch-line"))
+        .await
+        .unwrap();
+    assert!(!lines.is_empty());
+    fill(
+        &driver,
+        "fieldset.batch-line textarea",
+        "本期各项工作按计划推进（集中填报）",
+    )
+    .await;
+    shoot(&driver, "period-page").await;
+    click_to(&driver, "#batch-form button[value=draft]", &period_page).await;
+    assert!(text_of(&driver, "#done").await.starts_with("已保存"));
+    assert_eq!(
+        driver
+            .find(By::Css("fieldset.batch-line textarea"))
+            .await
+            .unwrap()
+            .prop("value")
+            .await
+            .unwrap()
+            .as_deref(),
+        Some("本期各项工作按计划推进（集中填报）"),
+        "the saved draft is shown again"
+    );
+    driver.quit().await.unwrap();
+
     // The public reads the published period without logging in.
     let driver = browser(port).await;
     driver.goto(format!("{base}/public/plans/1")).await.unwrap();
