@@ -25,11 +25,13 @@ pub struct Paging {
 
 impl Paging {
     pub const MAX_PER_PAGE: i64 = 200;
+    /// Past any list a bureau keeps; bounded so that the offset a page makes cannot overflow.
+    pub const MAX_PAGE: i64 = 1_000_000;
 
     /// Clamps what a client asked for to sane bounds.
     pub fn new(page: Option<i64>, per_page: Option<i64>) -> Paging {
         Paging {
-            page: page.unwrap_or(1).max(1),
+            page: page.unwrap_or(1).clamp(1, Self::MAX_PAGE),
             per_page: per_page.unwrap_or(50).clamp(1, Self::MAX_PER_PAGE),
         }
     }
@@ -581,6 +583,18 @@ pub fn standing_reports<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn paging_is_bounded_whatever_a_client_asks() {
+        let far = Paging::new(Some(i64::MAX), Some(i64::MAX));
+        assert_eq!(
+            (far.page, far.per_page),
+            (Paging::MAX_PAGE, Paging::MAX_PER_PAGE)
+        );
+        assert!((far.page - 1).checked_mul(far.per_page).is_some());
+        let low = Paging::new(Some(-5), Some(0));
+        assert_eq!((low.page, low.per_page), (1, 1));
+    }
 
     fn report(id: i64, period: &str, version: i64, state: ReportState) -> Report {
         Report {

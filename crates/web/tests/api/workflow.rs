@@ -362,6 +362,19 @@ async fn security_rules(backend: Backend) {
         .post("/api/v1/tokens", json!({ "name": "脚本" }))
         .await;
     assert_eq!(status, StatusCode::CREATED);
+
+    // A page far past the end is an empty page, not an overflowing offset.
+    let (status, far) = reporter
+        .get(&format!("/api/v1/notices?page={}", i64::MAX))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{far}");
+    assert_eq!(far["items"].as_array().map(Vec::len), Some(0));
+    let (status, unknown) = reporter.get("/api/v1/notices?pgae=2").await;
+    assert_eq!(
+        status,
+        StatusCode::BAD_REQUEST,
+        "a misspelt parameter is refused: {unknown}"
+    );
     let mut script = app.anonymous(3);
     script.token = body["token"].as_str().map(str::to_string);
     let (status, me) = script.get("/api/v1/session").await;
