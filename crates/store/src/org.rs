@@ -145,6 +145,33 @@ struct UserRow {
 
 const USER_COLUMNS: &str = "SELECT id, organization_id, username, display_name, role, password_hash, \
     must_change_password, locked_until, disabled, created_at";
+/// Refuses to put `unit` under `parent` when `parent` is the unit itself or one of its
+/// subordinates: the tree would become a loop. Read in the writing transaction, so that on
+/// SQLite's single writer two moves cannot each pass the check and loop together.
+async fn refuse_cycle(conn: &mut sqlx::AnyConnection, unit: i64, parent: i64) -> Result<()> {
+    let mut above = Some(parent);
+    let mut steps = 0;
+    while let Some(current) = above {
+        if current == unit {
+            return Err(luoshi_domain::DomainError::invalid(
+                "parent_id",
+                "上级单位不能是本单位或它的下级单位",
+            )
+            .into());
+        }
+        steps += 1;
+        if steps > 10_000 {
+            return Err(StoreError::Corrupt(format!("单位 {unit} 的上级关系成环")));
+        }
+        let (next,): (Option<i64>,) = sqlx::query_as("SELECT parent_id FROM units WHERE id = $1")
+            .bind(current)
+            .fetch_one(&mut *conn)
+            .await?;
+        above = next;
+    }
+    Ok(())
+}
+
 const UNIT_COLUMNS: &str = "SELECT id, organization_id, parent_id, name, kind, abbreviations";
 
 fn check_unit_name(name: &str) -> Result<()> {
@@ -326,11 +353,6 @@ impl Store {
             after.kind = kind;
         }
         if let Some(parent) = patch.parent_id {
-            if parent == id {
-                return Err(
-                    luoshi_domain::DomainError::invalid("parent_id", "上级单位不能是自身").into(),
-                );
-            }
             self.unit_in(organization_id, parent).await?;
             after.parent_id = Some(parent);
         }
@@ -339,6 +361,9 @@ impl Store {
         }
         check_unit_name(&after.name)?;
         let mut tx = self.write.begin().await?;
+        if let Some(parent) = patch.parent_id {
+            refuse_cycle(&mut tx, id, parent).await?;
+        }
         sqlx::query("UPDATE units SET name = $1, kind = $2, parent_id = $3, abbreviations = $4 WHERE id = $5")
             .bind(after.name.clone())
             .bind(after.kind.as_str())

@@ -24,4 +24,44 @@ async fn credentials_carry_the_units(bureau: &Bureau) {
     assert_eq!(credentials.unwrap().user.units, vec![bureau.basic.id]);
 }
 
-both_engines!(a_duplicate_unit_is_a_conflict, credentials_carry_the_units);
+/// The unit tree stays a tree: a unit cannot be put under itself or under one of its own
+/// subordinates, and may be moved anywhere else.
+async fn the_unit_tree_cannot_loop(bureau: &Bureau) {
+    let (store, cli, org) = (&bureau.store, &bureau.cli, bureau.org.id);
+    let under = |parent: i64| UnitPatch {
+        name: None,
+        kind: None,
+        parent_id: Some(parent),
+        abbreviations: None,
+    };
+    let school = store
+        .create_unit(cli, org, &new_unit("第一中学", &[]))
+        .await
+        .unwrap();
+    let office = store
+        .create_unit(cli, org, &new_unit("第一中学教务处", &[]))
+        .await
+        .unwrap();
+    store
+        .update_unit(cli, org, office.id, &under(school.id))
+        .await
+        .unwrap();
+    for parent in [school.id, office.id] {
+        let refused = store
+            .update_unit(cli, org, school.id, &under(parent))
+            .await
+            .unwrap_err();
+        assert!(refused.to_string().contains("下级单位"), "{refused}");
+    }
+    let moved = store
+        .update_unit(cli, org, school.id, &under(bureau.basic.id))
+        .await
+        .unwrap();
+    assert_eq!(moved.parent_id, Some(bureau.basic.id));
+}
+
+both_engines!(
+    a_duplicate_unit_is_a_conflict,
+    credentials_carry_the_units,
+    the_unit_tree_cannot_loop
+);
