@@ -1,5 +1,5 @@
-//! What free text may hold. A form never cuts what was typed: text over the limit is
-//! refused with the field's name, so that nothing is lost silently and a pasted book cannot
+//! What free text may hold. A form never cuts what was typed: text over the limit, or with
+//! control characters in it, is refused with the field's name, so that nothing is lost silently and a pasted book cannot
 //! fill the database, the audit log and every view of a task.
 
 use crate::DomainError;
@@ -7,8 +7,22 @@ use crate::DomainError;
 /// The most a free-text field (进展情况, 办理情况, 督办事由, a comment) may hold, in characters.
 pub const MAX_TEXT_CHARS: usize = 20_000;
 
-/// Refuses text over [`MAX_TEXT_CHARS`]; `label` is the field as the form names it.
-pub fn check_length(field: &str, label: &str, text: &str) -> Result<(), DomainError> {
+/// Refuses text over [`MAX_TEXT_CHARS`] or holding control characters other than line
+/// breaks and tabs (a NUL that PostgreSQL cannot store, a form feed that makes an exported
+/// .docx unreadable); `label` is the field as the form names it.
+pub fn check_text(field: &str, label: &str, text: &str) -> Result<(), DomainError> {
+    if let Some(c) = text
+        .chars()
+        .find(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
+    {
+        return Err(DomainError::invalid(
+            field,
+            format!(
+                "{label}含有不可见的控制字符（U+{:04X}），请删去后再提交",
+                c as u32
+            ),
+        ));
+    }
     let count = text.chars().count();
     if count > MAX_TEXT_CHARS {
         Err(DomainError::invalid(
@@ -20,12 +34,12 @@ pub fn check_length(field: &str, label: &str, text: &str) -> Result<(), DomainEr
     }
 }
 
-/// Refuses text that is blank or over [`MAX_TEXT_CHARS`].
+/// Refuses text that is blank or that [`check_text`] refuses.
 pub fn check_required(field: &str, label: &str, text: &str) -> Result<(), DomainError> {
     if text.trim().is_empty() {
         return Err(DomainError::invalid(field, format!("{label}不能为空")));
     }
-    check_length(field, label, text)
+    check_text(field, label, text)
 }
 
 #[cfg(test)]
@@ -45,9 +59,21 @@ mod tests {
         assert!(check_required("body", "评论内容", &full).is_ok());
         let over = format!("{full}多");
         assert_eq!(
-            reason(check_length("body", "评论内容", &over)),
+            reason(check_text("body", "评论内容", &over)),
             format!("评论内容过长：{} 字，最多 20000 字", MAX_TEXT_CHARS + 1)
         );
+    }
+
+    #[test]
+    fn control_characters_are_refused_but_line_breaks_and_tabs_kept() {
+        assert!(check_text("narrative", "进展情况", "第一段\r\n第二段\t完成").is_ok());
+        for bad in ["完成\u{0}", "分页\u{c}", "删除\u{7f}"] {
+            assert!(
+                reason(check_text("narrative", "进展情况", bad))
+                    .starts_with("进展情况含有不可见的控制字符"),
+                "{bad:?}"
+            );
+        }
     }
 
     #[test]
@@ -56,6 +82,6 @@ mod tests {
             reason(check_required("response", "办理情况", " \n\t")),
             "办理情况不能为空"
         );
-        assert!(check_length("narrative", "进展情况", "").is_ok());
+        assert!(check_text("narrative", "进展情况", "").is_ok());
     }
 }

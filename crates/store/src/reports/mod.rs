@@ -232,7 +232,7 @@ impl Store {
     /// targets of the report's task (checked before the write transaction, which stays short).
     async fn check_input(&self, task_id: i64, input: &ReportInput) -> Result<()> {
         if let Some(narrative) = &input.narrative {
-            text::check_length("narrative", "进展情况", narrative)?;
+            text::check_text("narrative", "进展情况", narrative)?;
         }
         let actuals = input.actuals.as_deref().unwrap_or_default();
         let targets: Vec<(i64,)> = sqlx::query_as("SELECT id FROM targets WHERE task_id = $1")
@@ -390,7 +390,7 @@ impl Store {
             return Err(DomainError::invalid("reason", "退回须填写理由").into());
         }
         if let Some(reason) = reason {
-            text::check_length("reason", "退回理由", reason)?;
+            text::check_text("reason", "退回理由", reason)?;
         }
         if action == ReportAction::Submit {
             check_submittable(&before.narrative)?;

@@ -126,6 +126,30 @@ async fn an_instruction_is_read_once(bureau: &Bureau) {
     );
 }
 
+/// A NUL or another control character in free text is refused by name on both engines
+/// (PostgreSQL cannot store a NUL; an exported .docx cannot hold a form feed).
+async fn control_characters_are_refused(bureau: &Bureau) {
+    let published = bureau.published().await;
+    let refused = bureau
+        .store
+        .add_comment(
+            &bureau.as_supervisor,
+            published.tasks[0].id,
+            None,
+            CommentKind::Comment,
+            "请加快\u{0}进度",
+        )
+        .await
+        .unwrap_err();
+    assert!(refused.to_string().contains("控制字符"), "{refused}");
+    let comments = bureau
+        .store
+        .comments(published.tasks[0].id, Paging::all())
+        .await
+        .unwrap();
+    assert_eq!(comments.total, 0);
+}
+
 /// A published period shows the accepted narrative and joins the list of public periods.
 async fn a_published_period_shows_progress(bureau: &Bureau) {
     let published = bureau.reported().await;
@@ -148,5 +172,6 @@ both_engines!(
     a_notice_is_answered_and_closed_once,
     comments_are_counted_by_task,
     an_instruction_is_read_once,
+    control_characters_are_refused,
     a_published_period_shows_progress,
 );
