@@ -222,9 +222,61 @@ impl FromRequestParts<AppState> for ClientIp {
     }
 }
 
+/// Refuses a login or first-run setup sent by another site's page (login CSRF: a victim
+/// signed into the attacker's account). A browser names the page's origin in `Origin`;
+/// a request without one (a script, curl) is not a cross-site form and passes. Behind a
+/// trusted proxy the host the browser asked for is `X-Forwarded-Host`.
+pub struct SameOrigin;
+
+impl FromRequestParts<AppState> for SameOrigin {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> ApiResult<SameOrigin> {
+        let Some(origin) = parts.headers.get(header::ORIGIN) else {
+            return Ok(SameOrigin);
+        };
+        let forwarded = state
+            .config
+            .trust_proxy
+            .then(|| parts.headers.get("x-forwarded-host"))
+            .flatten();
+        let host = forwarded.or_else(|| parts.headers.get(header::HOST));
+        if origin_matches(
+            origin.to_str().unwrap_or(""),
+            host.and_then(|h| h.to_str().ok()),
+        ) {
+            Ok(SameOrigin)
+        } else {
+            Err(ApiError::new(
+                ErrorCode::Forbidden,
+                "请求来自其他网站的页面，已拒绝：请直接打开本系统登录",
+            ))
+        }
+    }
+}
+
+/// `https://host:port` names the host the request was sent to (`null` names none).
+fn origin_matches(origin: &str, host: Option<&str>) -> bool {
+    let named = origin
+        .split_once("://")
+        .map(|(_, rest)| rest.trim_end_matches('/'));
+    matches!((named, host), (Some(named), Some(host)) if named.eq_ignore_ascii_case(host))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_origin_must_name_the_host_asked_for() {
+        let host = Some("luoshi.jyj.local:8080");
+        assert!(origin_matches("http://luoshi.jyj.local:8080", host));
+        assert!(origin_matches("https://LUOSHI.jyj.local:8080", host));
+        assert!(!origin_matches("http://luoshi.jyj.local", host));
+        assert!(!origin_matches("https://evil.example", host));
+        assert!(!origin_matches("null", host));
+        assert!(!origin_matches("http://luoshi.jyj.local:8080", None));
+    }
 
     #[test]
     fn cookies_are_found_among_others() {

@@ -11,7 +11,7 @@ use serde_json::json;
 
 use super::Body;
 use crate::AppState;
-use crate::auth::{self, Caller, ClientIp, Credential};
+use crate::auth::{self, Caller, ClientIp, Credential, SameOrigin};
 use crate::error::ApiResult;
 
 /// The first admin and organization (the first-run page posts the same fields).
@@ -26,6 +26,7 @@ pub struct Setup {
 /// Creates the organization and its first admin, only while nobody exists.
 pub async fn setup(
     State(state): State<AppState>,
+    _: SameOrigin,
     ClientIp(ip): ClientIp,
     Body(input): Body<Setup>,
 ) -> ApiResult<Response> {
@@ -65,6 +66,7 @@ fn session_body(user: &User, organization: &Organization, csrf_token: &str) -> s
 
 pub async fn login(
     State(state): State<AppState>,
+    _: SameOrigin,
     ClientIp(ip): ClientIp,
     Body(input): Body<Login>,
 ) -> ApiResult<Response> {

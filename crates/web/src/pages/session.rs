@@ -8,7 +8,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
 use crate::AppState;
-use crate::auth::{Caller, ClientIp};
+use crate::auth::{Caller, ClientIp, SameOrigin};
 use crate::error::{ApiError, ErrorCode};
 
 use super::frame::{Layout, PageResult, TokenForm, Viewer, home_crumb, render, safe_next};
@@ -63,6 +63,7 @@ pub(super) struct LoginForm {
 
 pub(super) async fn login_submit(
     State(state): State<AppState>,
+    _: SameOrigin,
     ClientIp(ip): ClientIp,
     Form(form): Form<LoginForm>,
 ) -> Response {
@@ -168,6 +169,7 @@ pub(super) async fn setup_page(State(state): State<AppState>) -> PageResult {
 
 pub(super) async fn setup_submit(
     State(state): State<AppState>,
+    _: SameOrigin,
     ClientIp(ip): ClientIp,
     Form(form): Form<crate::api::session::Setup>,
 ) -> PageResult {

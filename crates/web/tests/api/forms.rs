@@ -268,6 +268,76 @@ async fn fetch(app: &TestApp, path: &str, gzip: bool) -> axum::response::Respons
 }
 
 #[tokio::test]
+async fn pages_load_only_their_own_scripts_and_are_never_framed() {
+    let app = TestApp::start(Backend::Sqlite, june_28()).await.unwrap();
+    let page = fetch(&app, "/login", false).await;
+    let headers = page.headers();
+    let policy = headers[header::CONTENT_SECURITY_POLICY].to_str().unwrap();
+    assert!(policy.contains("script-src 'self'") && policy.contains("frame-ancestors 'none'"));
+    assert!(!policy.contains("script-src 'self' 'unsafe-inline'"));
+    assert_eq!(headers[header::X_FRAME_OPTIONS], "DENY");
+    assert_eq!(headers[header::REFERRER_POLICY], "same-origin");
+    let body = axum::body::to_bytes(page.into_body(), usize::MAX)
+        .await
+        .unwrap();
+    let html = String::from_utf8(body.to_vec()).unwrap();
+    assert!(
+        !html.contains("<script>") && !html.contains(" onclick="),
+        "no inline script for the policy to block"
+    );
+    app.stop().await;
+}
+
+/// A login or first-run setup posted from another site's page is refused; one without an
+/// Origin (a script) or from this server's own pages passes.
+#[tokio::test]
+async fn a_login_from_another_sites_page_is_refused() {
+    let app = TestApp::start(Backend::Sqlite, june_28()).await.unwrap();
+    bureau(&app).await;
+    let login = |origin: Option<&'static str>| {
+        let mut request = Request::builder()
+            .method("POST")
+            .uri("/api/v1/session")
+            .header(header::HOST, "luoshi.local")
+            .header(header::CONTENT_TYPE, "application/json");
+        if let Some(origin) = origin {
+            request = request.header(header::ORIGIN, origin);
+        }
+        let body = json!({ "username": "supervisor", "password": PASSWORD }).to_string();
+        app.router
+            .clone()
+            .oneshot(request.body(Body::from(body)).unwrap())
+    };
+    assert_eq!(
+        login(Some("https://evil.example")).await.unwrap().status(),
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        login(Some("null")).await.unwrap().status(),
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        login(Some("http://luoshi.local")).await.unwrap().status(),
+        StatusCode::OK
+    );
+    assert_eq!(login(None).await.unwrap().status(), StatusCode::OK);
+    let form = Request::builder()
+        .method("POST")
+        .uri("/login")
+        .header(header::HOST, "luoshi.local")
+        .header(header::ORIGIN, "https://evil.example")
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(Body::from(format!(
+            "username=supervisor&password={PASSWORD}"
+        )))
+        .unwrap();
+    let refused = app.router.clone().oneshot(form).await.unwrap();
+    assert_eq!(refused.status(), StatusCode::FORBIDDEN);
+    assert!(refused.headers().get(header::SET_COOKIE).is_none());
+    app.stop().await;
+}
+
+#[tokio::test]
 async fn assets_are_kept_by_content_hash_and_pages_are_compressed() {
     let app = TestApp::start(Backend::Sqlite, june_28()).await.unwrap();
     let response = fetch(&app, "/login", true).await;
