@@ -24,7 +24,12 @@ use std::time::Duration;
 use axum::Router;
 use axum::http::{HeaderValue, header};
 use chrono::NaiveDate;
+use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
+use hyper_util::server::conn::auto::Builder as ConnectionBuilder;
+use hyper_util::server::graceful::GracefulShutdown;
+use hyper_util::service::TowerToHyperService;
 use luoshi_store::Store;
+use tower::Service;
 use tower_http::CompressionLevel;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
@@ -53,6 +58,9 @@ pub struct Config {
     pub trust_proxy: bool,
     /// Pretend today is this date (demos, training, tests); the real date otherwise.
     pub today: Option<NaiveDate>,
+    /// How long a connection may take to send a request's headers, and may sit idle between
+    /// requests, before it is closed: a client that trickles bytes cannot hold a worker.
+    pub header_timeout: Duration,
 }
 
 impl Config {
@@ -64,6 +72,7 @@ impl Config {
             secure_cookies: false,
             trust_proxy: false,
             today: None,
+            header_timeout: Duration::from_secs(20),
         }
     }
 }
@@ -149,13 +158,66 @@ fn compressible() -> impl Predicate {
 }
 
 /// Serves until Ctrl-C or SIGTERM.
+/// Serves until SIGTERM or Ctrl-C, then lets the requests in flight finish (for up to a
+/// minute). Each connection must send its headers within `header_timeout` and is closed when
+/// idle for as long (hyper's timer; `axum::serve` sets none).
 pub async fn serve(state: AppState, listener: tokio::net::TcpListener) -> std::io::Result<()> {
-    axum::serve(
-        listener,
-        app(state).into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown(shutdown_signal())
-    .await
+    let header_timeout = state.config.header_timeout;
+    let mut make_service = app(state).into_make_service_with_connect_info::<SocketAddr>();
+    let graceful = GracefulShutdown::new();
+    let mut shutdown = std::pin::pin!(shutdown_signal());
+    let mut builder = ConnectionBuilder::new(TokioExecutor::new());
+    builder
+        .http1()
+        .timer(TokioTimer::new())
+        .header_read_timeout(header_timeout);
+    loop {
+        let (stream, remote) = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok(accepted) => accepted,
+                Err(error) => {
+                    // Out of file descriptors and the like: wait rather than spin.
+                    tracing::warn!(%error, "accepting a connection failed");
+                    tokio::time::sleep(Duration::from_millis(200)).await;
+                    continue;
+                }
+            },
+            () = &mut shutdown => break,
+        };
+        let router = match make_service.call(remote).await {
+            Ok(router) => router,
+            Err(never) => match never {},
+        };
+        let (builder, watcher) = (builder.clone(), graceful.watcher());
+        tokio::spawn(async move {
+            // hyper's header timer starts with the first byte: a connection that sends none
+            // is closed here.
+            let mut first = [0u8; 1];
+            if !matches!(
+                tokio::time::timeout(header_timeout, stream.peek(&mut first)).await,
+                Ok(Ok(1..))
+            ) {
+                return;
+            }
+            let connection = builder
+                .serve_connection_with_upgrades(
+                    TokioIo::new(stream),
+                    TowerToHyperService::new(router),
+                )
+                .into_owned();
+            if let Err(error) = watcher.watch(connection).await {
+                tracing::debug!(%error, %remote, "connection ended with an error");
+            }
+        });
+    }
+    drop(listener);
+    tokio::select! {
+        () = graceful.shutdown() => {}
+        () = tokio::time::sleep(Duration::from_secs(60)) => {
+            tracing::warn!("requests still running a minute after shutdown began; stopping");
+        }
+    }
+    Ok(())
 }
 
 async fn shutdown_signal() {

@@ -9,5 +9,6 @@ mod page_authz;
 mod pages;
 mod queues;
 mod review;
+mod server;
 mod support;
 mod workflow;
