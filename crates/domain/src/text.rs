@@ -2,6 +2,8 @@
 //! control characters in it, is refused with the field's name, so that nothing is lost silently and a pasted book cannot
 //! fill the database, the audit log and every view of a task.
 
+use unicode_normalization::UnicodeNormalization;
+
 use crate::DomainError;
 
 /// The most a free-text field (进展情况, 办理情况, 督办事由, a comment) may hold, in characters.
@@ -42,6 +44,31 @@ pub fn check_required(field: &str, label: &str, text: &str) -> Result<(), Domain
     check_text(field, label, text)
 }
 
+/// Characters that show nothing: a username holding one looks like another person's.
+fn is_invisible(c: char) -> bool {
+    matches!(c, '\u{ad}' | '\u{180e}' | '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}'
+        | '\u{2060}'..='\u{2064}' | '\u{feff}')
+}
+
+/// A username as it is stored and looked up: NFKC-normalized (the full-width ｌｉ typed by a
+/// Chinese input method is li), without spaces, control or invisible characters.
+pub fn username(typed: &str) -> Result<String, DomainError> {
+    let name: String = typed.trim().nfkc().collect();
+    if name.is_empty() {
+        return Err(DomainError::invalid("username", "用户名不能为空"));
+    }
+    if name
+        .chars()
+        .any(|c| c.is_whitespace() || c.is_control() || is_invisible(c))
+    {
+        return Err(DomainError::invalid(
+            "username",
+            "用户名不能含空格、控制字符或不可见字符",
+        ));
+    }
+    Ok(name)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -73,6 +100,14 @@ mod tests {
                     .starts_with("进展情况含有不可见的控制字符"),
                 "{bad:?}"
             );
+        }
+    }
+
+    #[test]
+    fn usernames_are_normalized_and_invisible_characters_refused() {
+        assert_eq!(username(" ｌｉ_ｗｅｉ２ ").unwrap(), "li_wei2");
+        for bad in ["li\u{200b}wei", "li wei", "li\u{feff}", "", "li\u{7}"] {
+            assert!(username(bad).is_err(), "{bad:?}");
         }
     }
 

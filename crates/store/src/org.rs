@@ -394,14 +394,7 @@ impl Store {
         organization_id: i64,
         new: &NewUser,
     ) -> Result<User> {
-        let username = new.username.trim();
-        if username.is_empty() || username.chars().any(char::is_whitespace) {
-            return Err(luoshi_domain::DomainError::invalid(
-                "username",
-                "用户名不能为空且不能含空格",
-            )
-            .into());
-        }
+        let username = luoshi_domain::text::username(&new.username)?;
         for unit in &new.units {
             self.unit_in(organization_id, *unit).await?;
         }
@@ -442,6 +435,9 @@ impl Store {
     }
 
     pub async fn credentials(&self, username: &str) -> Result<Option<Credentials>> {
+        let Ok(username) = luoshi_domain::text::username(username) else {
+            return Ok(None);
+        };
         let row: Option<UserRow> =
             sqlx::query_as(&format!("{USER_COLUMNS} FROM users WHERE username = $1"))
                 .bind(username.to_string())

@@ -60,7 +60,29 @@ async fn the_unit_tree_cannot_loop(bureau: &Bureau) {
     assert_eq!(moved.parent_id, Some(bureau.basic.id));
 }
 
+/// A username is stored NFKC-normalized and found however it is typed; one with an
+/// invisible character, which would pass for another person's, is refused.
+async fn usernames_are_normalized(bureau: &Bureau) {
+    let (store, cli, org) = (&bureau.store, &bureau.cli, bureau.org.id);
+    let person = |username: &str| NewUser {
+        username: username.into(),
+        display_name: "王老师".into(),
+        role: luoshi_domain::role::Role::Reporter,
+        password_hash: "x".into(),
+        must_change_password: false,
+        units: vec![bureau.basic.id],
+    };
+    let created = store.create_user(cli, org, &person("ｗａｎｇ")).await.unwrap();
+    assert_eq!(created.username, "wang");
+    let found = store.credentials("wang").await.unwrap().unwrap();
+    assert_eq!(found.user.id, created.id);
+    assert!(store.credentials("ｗａｎｇ").await.unwrap().is_some());
+    let lookalike = store.create_user(cli, org, &person("wang\u{200b}")).await;
+    assert!(lookalike.unwrap_err().to_string().contains("不可见"));
+}
+
 both_engines!(
+    usernames_are_normalized,
     a_duplicate_unit_is_a_conflict,
     credentials_carry_the_units,
     the_unit_tree_cannot_loop
