@@ -72,7 +72,10 @@ async fn usernames_are_normalized(bureau: &Bureau) {
         must_change_password: false,
         units: vec![bureau.basic.id],
     };
-    let created = store.create_user(cli, org, &person("ｗａｎｇ")).await.unwrap();
+    let created = store
+        .create_user(cli, org, &person("ｗａｎｇ"))
+        .await
+        .unwrap();
     assert_eq!(created.username, "wang");
     let found = store.credentials("wang").await.unwrap().unwrap();
     assert_eq!(found.user.id, created.id);
