@@ -72,7 +72,10 @@ impl WorkCounts {
 /// Everything that waits for the caller, with its task.
 #[derive(Clone, Debug, Default)]
 pub struct Work {
+    /// The earliest submitted of the reports waiting, as many as were asked for.
     pub decisions: Vec<AwaitingDecision>,
+    /// How many reports wait in all.
+    pub decisions_total: usize,
     pub answers: Vec<AwaitingAnswer>,
     pub contributions: Vec<AwaitingContribution>,
     pub instructions: Vec<AwaitingReading>,
@@ -81,6 +84,7 @@ pub struct Work {
 /// What waits, before the tasks are loaded for display.
 struct Pending {
     decisions: Vec<(Report, ReportAction)>,
+    decisions_total: usize,
     answers: Vec<Notice>,
     contributions: Vec<(i64, Period, NaiveDate)>,
     instructions: Vec<Comment>,
@@ -88,37 +92,40 @@ struct Pending {
     plans: HashMap<i64, Plan>,
 }
 
-async fn pending(store: &Store, actor: &Actor, today: NaiveDate) -> Result<Pending> {
+async fn pending(store: &Store, actor: &Actor, today: NaiveDate, shown: usize) -> Result<Pending> {
     let organization = store.organization(actor.organization_id).await?;
     let head_review = organization.head_review;
     let scopes = store.published_task_scopes(actor.organization_id).await?;
-    let mut decisions = Vec::new();
-    for state in [ReportState::Submitted, ReportState::Approved] {
-        let filter = ReportFilter {
-            organization_id: actor.organization_id,
-            state: Some(state),
-            ..Default::default()
+    // Decided per task and state from the counts, then only the first `shown` are loaded.
+    let mut allowed: Vec<(ReportState, Vec<i64>)> = Vec::new();
+    for (task, state, _) in store.waiting_report_counts(actor.organization_id).await? {
+        let (Some(decision), Some(scope)) = (state.awaits(head_review), scopes.get(&task)) else {
+            continue;
         };
-        for report in store.reports(&filter, Paging::all()).await?.items {
-            let (Some(decision), Some(scope)) = (
-                report.state.awaits(head_review),
-                scopes.get(&report.task_id),
-            ) else {
-                continue;
-            };
-            let permission = permission_for(actor, decision, report.state, scope, head_review);
-            if decide(actor, permission).allowed() {
-                decisions.push((report, decision));
+        let permission = permission_for(actor, decision, state, scope, head_review);
+        if decide(actor, permission).allowed() {
+            match allowed.iter_mut().find(|(s, _)| *s == state) {
+                Some((_, tasks)) => tasks.push(task),
+                None => allowed.push((state, vec![task])),
             }
         }
     }
-    decisions.sort_by_key(|(report, _)| (report.submitted_at, report.id));
+    let limit = i64::try_from(shown).unwrap_or(i64::MAX);
+    let waiting = store.waiting_reports(&allowed, limit).await?;
+    let decisions_total = usize::try_from(waiting.total).unwrap_or_default();
+    let decisions = waiting
+        .items
+        .into_iter()
+        .filter_map(|report| Some((report.state.awaits(head_review)?, report)))
+        .map(|(decision, report)| (report, decision))
+        .collect();
     let answers = open_notices_to_answer(store, actor, &scopes).await?;
     let mut plans = HashMap::new();
     let contributions = contributions_owed(store, actor, today, &scopes, &mut plans).await?;
     let instructions = instructions_to_read(store, actor, &scopes).await?;
     Ok(Pending {
         decisions,
+        decisions_total,
         answers,
         contributions,
         instructions,
@@ -257,17 +264,18 @@ pub async fn counts(store: &Store, actor: &Actor, today: NaiveDate) -> Result<Wo
     })
 }
 
-/// The caller's queues with their tasks: reports oldest submitted first, notices and
-/// contributions earliest due first.
-pub async fn work(store: &Store, actor: &Actor, today: NaiveDate) -> Result<Work> {
+/// The caller's queues with their tasks: the `shown` reports submitted first (and how many
+/// wait in all), notices and contributions earliest due first.
+pub async fn work(store: &Store, actor: &Actor, today: NaiveDate, shown: usize) -> Result<Work> {
     let Pending {
         decisions,
+        decisions_total,
         mut answers,
         contributions,
         instructions,
         scopes,
         mut plans,
-    } = pending(store, actor, today).await?;
+    } = pending(store, actor, today, shown).await?;
     let mut tasks = HashMap::new();
     let mut loaded = HashSet::new();
     let task_ids = decisions
@@ -331,6 +339,7 @@ pub async fn work(store: &Store, actor: &Actor, today: NaiveDate) -> Result<Work
         .collect();
     Ok(Work {
         decisions: awaiting_decision,
+        decisions_total,
         answers: awaiting_answer,
         contributions: awaiting_contribution,
         instructions: awaiting_reading,

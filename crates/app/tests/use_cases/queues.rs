@@ -8,7 +8,7 @@ use luoshi_store::*;
 use crate::{Bureau, Person, date, narrative};
 
 async fn decisions(bureau: &Bureau, person: &Person) -> Vec<(i64, ReportAction)> {
-    let waiting = queues::work(&bureau.store, &person.actor, date(6, 1))
+    let waiting = queues::work(&bureau.store, &person.actor, date(6, 1), 50)
         .await
         .unwrap()
         .decisions;
@@ -24,7 +24,7 @@ async fn a_submitted_report_waits_for_the_supervisor_alone() {
     let leader = bureau.person("l", Role::Leader, vec![]).await;
     let report = bureau.submitted_report(&reporter).await;
 
-    let waiting = queues::work(&bureau.store, &supervisor.actor, date(6, 1))
+    let waiting = queues::work(&bureau.store, &supervisor.actor, date(6, 1), 50)
         .await
         .unwrap()
         .decisions;
@@ -97,7 +97,7 @@ async fn an_open_notice_waits_for_the_unit_it_names_until_answered() {
     .await
     .unwrap();
 
-    let answers = queues::work(&bureau.store, &own.actor, date(6, 1))
+    let answers = queues::work(&bureau.store, &own.actor, date(6, 1), 50)
         .await
         .unwrap()
         .answers;
@@ -145,7 +145,7 @@ async fn a_co_unit_owes_its_part_until_it_writes_or_the_lead_delivers() {
     let owed = |person: &Person| {
         let actor = person.actor.clone();
         async move {
-            queues::work(store, &actor, date(6, 1))
+            queues::work(store, &actor, date(6, 1), 50)
                 .await
                 .unwrap()
                 .contributions
@@ -192,4 +192,43 @@ async fn a_co_unit_owes_its_part_until_it_writes_or_the_lead_delivers() {
     );
     let counts = queues::counts(store, &co.actor, date(6, 1)).await.unwrap();
     assert_eq!(counts.contributions, 0);
+}
+
+#[tokio::test]
+async fn a_queue_loads_only_the_first_reports_and_counts_them_all() {
+    let bureau = Bureau::new().await;
+    let supervisor = bureau.person("s", Role::Supervisor, vec![]).await;
+    let reporter = bureau.person("r", Role::Reporter, vec![1]).await;
+    let first = bureau.submitted_report(&reporter).await;
+    let input = ReportInput {
+        narrative: Some("四月进展".into()),
+        ..Default::default()
+    };
+    let later = bureau
+        .store
+        .create_report(
+            &reporter.audit,
+            bureau.tasks[0].id,
+            "2026-04",
+            Some(1),
+            &input,
+            true,
+        )
+        .await
+        .unwrap();
+    let work = queues::work(&bureau.store, &supervisor.actor, date(6, 1), 1)
+        .await
+        .unwrap();
+    assert_eq!(work.decisions_total, 2);
+    let shown: Vec<i64> = work.decisions.iter().map(|d| d.report.id).collect();
+    assert_eq!(
+        shown,
+        vec![first.id],
+        "the one submitted first; {} waits",
+        later.id
+    );
+    let counts = queues::counts(&bureau.store, &supervisor.actor, date(6, 1))
+        .await
+        .unwrap();
+    assert_eq!(counts.decisions, 2, "the header counts what the queue does");
 }

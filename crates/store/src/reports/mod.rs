@@ -514,6 +514,11 @@ impl Store {
                 paging,
             )
             .await?;
+        self.with_details(page).await
+    }
+
+    /// A page of report rows as reports with their actuals and attachments.
+    async fn with_details(&self, page: Page<ReportRow>) -> Result<Page<Report>> {
         let mut conn = self.read.acquire().await?;
         Ok(Page {
             items: attach_details(&mut conn, page.items).await?,
@@ -521,6 +526,27 @@ impl Store {
             page: page.page,
             per_page: page.per_page,
         })
+    }
+
+    /// The earliest-submitted reports waiting in each state on the given tasks, at most
+    /// `limit`, with how many wait in all: a queue shows the first of many without loading
+    /// every one.
+    pub async fn waiting_reports(
+        &self,
+        waiting: &[(ReportState, Vec<i64>)],
+        limit: i64,
+    ) -> Result<Page<Report>> {
+        let mut sql = Sql::new(" FROM reports WHERE (1 = 0");
+        for (state, task_ids) in waiting {
+            sql.push(" OR (state = ?", state.as_str());
+            sql.and_in("task_id", task_ids).raw(")");
+        }
+        sql.raw(")");
+        let paging = Paging::new(Some(1), Some(limit));
+        let page: Page<ReportRow> = self
+            .page(&sql, REPORT_COLUMNS, " ORDER BY submitted_at, id", paging)
+            .await?;
+        self.with_details(page).await
     }
 
     pub async fn add_attachment(

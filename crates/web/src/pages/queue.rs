@@ -218,14 +218,9 @@ pub(super) async fn queue_view(
     problem: Option<String>,
 ) -> Result<QueueView, PageError> {
     let today = state.today();
-    let work = queues::work(&state.store, &caller.actor, today).await?;
-    let decisions_total = work.decisions.len();
-    let decisions: Vec<DecisionLine> = work
-        .decisions
-        .into_iter()
-        .take(SHOWN)
-        .map(decision_line)
-        .collect();
+    let work = queues::work(&state.store, &caller.actor, today, SHOWN).await?;
+    let decisions_total = work.decisions_total;
+    let decisions: Vec<DecisionLine> = work.decisions.into_iter().map(decision_line).collect();
     let heading = if decisions.iter().any(|d| d.approve) {
         "待审核的报送"
     } else {
