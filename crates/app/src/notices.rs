@@ -72,10 +72,20 @@ pub async fn may_answer(store: &Store, actor: &Actor, id: i64) -> Result<()> {
     check(decide(actor, action), "督办单")
 }
 
-/// The files units attached to their answers of a task's notices (整改材料).
-pub async fn answer_files(store: &Store, actor: &Actor, task_id: i64) -> Result<Vec<Attachment>> {
-    let notices = of_task(store, actor, task_id, Paging::all()).await?.items;
-    let ids: Vec<i64> = notices.iter().map(|n| n.id).collect();
+/// The files units attached to their answers (整改材料) of these notices of one task, as
+/// [`of_task`] listed them.
+pub async fn answer_files(
+    store: &Store,
+    actor: &Actor,
+    task_id: i64,
+    notices: &[Notice],
+) -> Result<Vec<Attachment>> {
+    authorize(store, actor, task_id, TaskAction::Read).await?;
+    let ids: Vec<i64> = notices
+        .iter()
+        .filter(|n| n.task_id == task_id)
+        .map(|n| n.id)
+        .collect();
     Ok(store.notice_attachments(&ids).await?)
 }
 

@@ -116,8 +116,10 @@ async fn pending(store: &Store, actor: &Actor, today: NaiveDate, shown: usize) -
     let decisions = waiting
         .items
         .into_iter()
-        .filter_map(|report| Some((report.state.awaits(head_review)?, report)))
-        .map(|(decision, report)| (report, decision))
+        .filter_map(|report| {
+            let decision = report.state.awaits(head_review)?;
+            Some((report, decision))
+        })
         .collect();
     let answers = open_notices_to_answer(store, actor, &scopes).await?;
     let mut plans = HashMap::new();

@@ -251,12 +251,11 @@ impl Store {
     /// The instructions (批示) on the organization's tasks that no one of their lead unit
     /// has yet marked read, oldest first.
     pub async fn unread_instructions(&self, organization_id: i64) -> Result<Vec<Comment>> {
-        let columns = COMMENT_COLUMNS.replace(", ", ", c.");
         let rows: Vec<Row<Comment>> = sqlx::query_as(&format!(
-            "SELECT c.{columns} FROM comments c
-             JOIN tasks t ON t.id = c.task_id JOIN plans p ON p.id = t.plan_id
-             WHERE p.organization_id = $1 AND c.kind = $2 AND c.read_at IS NULL
-             ORDER BY c.id"
+            "SELECT {COMMENT_COLUMNS} FROM comments WHERE kind = $2 AND read_at IS NULL
+             AND task_id IN (SELECT t.id FROM tasks t JOIN plans p ON p.id = t.plan_id
+                             WHERE p.organization_id = $1)
+             ORDER BY id"
         ))
         .bind(organization_id)
         .bind(CommentKind::Instruction.as_str())

@@ -143,21 +143,12 @@ pub(super) async fn review_section(
     Form(form): Form<SectionForm>,
 ) -> PageResult {
     caller.check_form_token(&form.csrf_token)?;
-    let result = match form.input() {
-        Ok(input) => {
-            plan_editing::update_section(
-                &state.store,
-                &caller.actor,
-                &caller.audit,
-                id,
-                section,
-                &input,
-            )
-            .await
-        }
-        Err(error) => Err(error),
+    let (store, actor, audit) = (&state.store, &caller.actor, &caller.audit);
+    let result = async {
+        let input = form.input()?;
+        plan_editing::update_section(store, actor, audit, id, section, &input).await
     };
-    outcome(&state, &caller, id, result).await
+    outcome(&state, &caller, id, result.await).await
 }
 
 /// Adds a section the extractor missed; tasks are then moved into it from their forms.
@@ -168,12 +159,10 @@ pub(super) async fn review_section_new(
     Form(form): Form<SectionForm>,
 ) -> PageResult {
     caller.check_form_token(&form.csrf_token)?;
-    let result = match form.input() {
-        Ok(input) => {
-            plan_editing::create_section(&state.store, &caller.actor, &caller.audit, id, &input)
-                .await
-        }
-        Err(error) => Err(error),
+    let (store, actor, audit) = (&state.store, &caller.actor, &caller.audit);
+    let result = async {
+        let input = form.input()?;
+        plan_editing::create_section(store, actor, audit, id, &input).await
     };
-    outcome(&state, &caller, id, result).await
+    outcome(&state, &caller, id, result.await).await
 }

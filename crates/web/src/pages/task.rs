@@ -260,10 +260,11 @@ pub(super) async fn task_page(
         lead: &lead_ids,
         co: &co_ids,
     };
-    let answer_files = notices::answer_files(&state.store, &caller.actor, id).await?;
     let notices = notices::of_task(&state.store, &caller.actor, id, Paging::all())
         .await?
-        .items
+        .items;
+    let answer_files = notices::answer_files(&state.store, &caller.actor, id, &notices).await?;
+    let notices = notices
         .into_iter()
         .map(|n| NoticeRow {
             id: n.id,
